@@ -1,0 +1,125 @@
+package dev.acs.broker.core.application;
+
+import dev.acs.broker.core.agent.AgentRegistry;
+import dev.acs.broker.core.agent.AgentStatusUpdate;
+import dev.acs.broker.core.port.AgentStatusListener;
+import dev.acs.broker.core.port.AgentStatusSource;
+import dev.acs.broker.core.port.InboundMessages;
+import dev.acs.broker.core.port.Subscription;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the broker: follows the agent status stream, waits for the first snapshot so that no message
+ * is judged against an empty view, then consumes; on shutdown stops consuming, lets in-flight
+ * messages settle, and ends the stream.
+ *
+ * <p>{@link #start} and {@link #stop} are meant to be called once each, from one thread.
+ */
+public final class BrokerService {
+
+  private static final Logger LOG = System.getLogger(BrokerService.class.getName());
+
+  private final AgentStatusSource statusSource;
+  private final InboundMessages inbound;
+  private final AgentRegistry registry;
+  private final RoutingService routing;
+
+  private @Nullable Subscription statusSubscription;
+  private @Nullable Subscription inboundSubscription;
+
+  /** A service over the given ports; {@code routing} must route over {@code registry}. */
+  public BrokerService(
+      AgentStatusSource statusSource,
+      InboundMessages inbound,
+      AgentRegistry registry,
+      RoutingService routing) {
+    this.statusSource = Objects.requireNonNull(statusSource, "statusSource");
+    this.inbound = Objects.requireNonNull(inbound, "inbound");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.routing = Objects.requireNonNull(routing, "routing");
+  }
+
+  /**
+   * Subscribes to agent status, blocks until the first full snapshot (at most {@code
+   * snapshotTimeout}), then starts consuming.
+   *
+   * @throws BrokerStartupException when no snapshot arrived in time; the status subscription is
+   *     cancelled first
+   */
+  public void start(Duration snapshotTimeout) throws InterruptedException {
+    LOG.log(Level.INFO, "Subscribing to agent status");
+    statusSubscription = statusSource.subscribe(new RegistryFeed(registry));
+    LOG.log(Level.INFO, "Waiting up to " + snapshotTimeout + " for the first agent snapshot");
+    if (!registry.awaitFirstSnapshot(snapshotTimeout)) {
+      String why = registry.health().interruption();
+      statusSubscription.cancel();
+      throw new BrokerStartupException(
+          "No agent snapshot from the central server within "
+              + snapshotTimeout
+              + (why == null ? "" : " (last problem: " + why + ")")
+              + "; check that the central server is running and reachable at the configured"
+              + " gRPC host and port, or raise the snapshot timeout");
+    }
+    LOG.log(
+        Level.INFO,
+        "First agent snapshot: "
+            + registry.view().size()
+            + " agents, "
+            + registry.view().availableCount()
+            + " available; consuming messages");
+    inboundSubscription = inbound.start(routing);
+  }
+
+  /**
+   * Stops consuming, waits up to {@code drain} for in-flight messages to settle, then ends the
+   * status stream. Messages still unsettled after the drain time are redelivered by the transport
+   * once the adapters close.
+   *
+   * @return whether every in-flight message settled in time
+   */
+  public boolean stop(Duration drain) throws InterruptedException {
+    if (inboundSubscription != null) {
+      inboundSubscription.cancel();
+    }
+    int pending = routing.inFlight();
+    LOG.log(Level.INFO, "Stopped consuming; waiting for " + pending + " in-flight messages");
+    boolean drained = routing.awaitSettled(drain);
+    if (!drained) {
+      LOG.log(
+          Level.WARNING,
+          routing.inFlight()
+              + " messages did not settle within "
+              + drain
+              + "; they will be redelivered");
+    }
+    if (statusSubscription != null) {
+      statusSubscription.cancel();
+    }
+    return drained;
+  }
+
+  /** Feeds the status stream into the registry. */
+  private static final class RegistryFeed implements AgentStatusListener {
+    private final AgentRegistry registry;
+
+    RegistryFeed(AgentRegistry registry) {
+      this.registry = registry;
+    }
+
+    @Override
+    public void onStatus(AgentStatusUpdate update) {
+      registry.apply(update);
+    }
+
+    @Override
+    public void onInterrupted(String reason) {
+      LOG.log(
+          Level.WARNING, "Agent status stream interrupted: " + reason + "; keeping the last view");
+      registry.markInterrupted(reason);
+    }
+  }
+}
