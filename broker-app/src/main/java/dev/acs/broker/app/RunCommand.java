@@ -1,0 +1,474 @@
+package dev.acs.broker.app;
+
+import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.app.config.BrokerConfig.LogFormat;
+import dev.acs.broker.app.wiring.RoutingPolicies;
+import dev.acs.broker.core.BrokerIdentity;
+import dev.acs.broker.core.agent.Availability;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code broker run}: parses and validates the configuration (options first, then environment
+ * variables, then defaults) and hands it to a {@link BrokerLauncher}.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description =
+        "Runs the broker: registers with the central server, follows the agent status stream,"
+            + " waits for the first snapshot, connects to RabbitMQ and routes messages until"
+            + " SIGTERM or SIGINT. Every option falls back on the environment variable named in"
+            + " its description.",
+    footer = {
+      "",
+      "Exit codes: 0 orderly shutdown, 1 fatal runtime failure, 2 usage or configuration error."
+    })
+public final class RunCommand implements Callable<Integer> {
+
+  /** The routable states the reference broker used: {@code Availability.reference()}. */
+  public static final String DEFAULT_ROUTABLE_STATES = "initializing,idle,busy,paused";
+
+  /** The environment variable each option falls back on, by option name. */
+  public static final Map<String, String> ENVIRONMENT_VARIABLES = environmentVariables();
+
+  private static final String PASSWORD_VARIABLE = "RABBITMQ_PASSWORD";
+  private static final String PASSWORD_FILE_VARIABLE = "RABBITMQ_PASSWORD_FILE";
+
+  private final EnvironmentDefaults environment;
+  private final BrokerLauncher launcher;
+
+  @Spec private @Nullable CommandSpec spec;
+
+  @Option(
+      names = "--grpc-host",
+      paramLabel = "HOST",
+      description = "Central server host (required). Env: GRPC_HOST.")
+  private @Nullable String grpcHost;
+
+  @Option(
+      names = "--grpc-port",
+      paramLabel = "PORT",
+      description = "Central server gRPC port, e.g. 50051 (required). Env: GRPC_PORT.")
+  private @Nullable Integer grpcPort;
+
+  @Option(
+      names = "--grpc-tls",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      fallbackValue = "true",
+      defaultValue = "false",
+      description = "Use TLS to the central server. Env: GRPC_TLS. Default: ${DEFAULT-VALUE}.")
+  private boolean grpcTls;
+
+  @Option(
+      names = "--grpc-trust-cert",
+      paramLabel = "PEM",
+      description =
+          "PEM file of certificates to trust for gRPC TLS (default: the JDK's trust store)."
+              + " Env: GRPC_TRUST_CERT.")
+  private @Nullable Path grpcTrustCertificate;
+
+  @Option(
+      names = "--rabbitmq-host",
+      paramLabel = "HOST",
+      description = "RabbitMQ host (required). Env: RABBITMQ_HOST.")
+  private @Nullable String rabbitHost;
+
+  @Option(
+      names = "--rabbitmq-port",
+      paramLabel = "PORT",
+      defaultValue = "5672",
+      description = "RabbitMQ port. Env: RABBITMQ_PORT. Default: ${DEFAULT-VALUE}.")
+  private int rabbitPort;
+
+  @Option(
+      names = "--rabbitmq-username",
+      paramLabel = "USER",
+      defaultValue = "guest",
+      description = "RabbitMQ user. Env: RABBITMQ_USERNAME. Default: ${DEFAULT-VALUE}.")
+  private String rabbitUsername = "guest";
+
+  @Option(
+      names = "--rabbitmq-password",
+      paramLabel = "SECRET",
+      showDefaultValue = Visibility.NEVER,
+      description =
+          "RabbitMQ password (default: guest). Prefer --rabbitmq-password-file or the"
+              + " environment: a command line is visible to other users. Env: RABBITMQ_PASSWORD.")
+  private @Nullable String rabbitPassword;
+
+  @Option(
+      names = "--rabbitmq-password-file",
+      paramLabel = "FILE",
+      description =
+          "File whose content (trailing newline ignored) is the RabbitMQ password."
+              + " Env: RABBITMQ_PASSWORD_FILE.")
+  private @Nullable Path rabbitPasswordFile;
+
+  @Option(
+      names = "--rabbitmq-vhost",
+      paramLabel = "VHOST",
+      defaultValue = "/",
+      description = "RabbitMQ virtual host. Env: RABBITMQ_VHOST. Default: ${DEFAULT-VALUE}.")
+  private String rabbitVirtualHost = "/";
+
+  @Option(
+      names = "--rabbitmq-tls",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      fallbackValue = "true",
+      defaultValue = "false",
+      description = "Use TLS to RabbitMQ. Env: RABBITMQ_TLS. Default: ${DEFAULT-VALUE}.")
+  private boolean rabbitTls;
+
+  @Option(
+      names = "--broker-id",
+      paramLabel = "ID",
+      description = "This broker's id (default: broker_<random uuid>). Env: BROKER_ID.")
+  private @Nullable String brokerId;
+
+  @Option(
+      names = "--broker-name",
+      paramLabel = "NAME",
+      description = "This broker's name (default: Broker-<hostname>). Env: BROKER_NAME.")
+  private @Nullable String brokerName;
+
+  @Option(
+      names = "--input-queue",
+      paramLabel = "QUEUE",
+      defaultValue = "broker_input_queue",
+      description = "Queue consumed. Env: BROKER_INPUT_QUEUE. Default: ${DEFAULT-VALUE}.")
+  private String inputQueue = "broker_input_queue";
+
+  @Option(
+      names = "--output-queue",
+      paramLabel = "QUEUE",
+      defaultValue = "server_input_queue",
+      description = "Queue published to. Env: BROKER_OUTPUT_QUEUE. Default: ${DEFAULT-VALUE}.")
+  private String outputQueue = "server_input_queue";
+
+  @Option(
+      names = "--dead-letter-queue",
+      paramLabel = "QUEUE",
+      defaultValue = "broker_dead_letter_queue",
+      description =
+          "The broker's own queue for messages it cannot route. Env: BROKER_DEAD_LETTER_QUEUE."
+              + " Default: ${DEFAULT-VALUE}.")
+  private String deadLetterQueue = "broker_dead_letter_queue";
+
+  @Option(
+      names = "--prefetch",
+      paramLabel = "N",
+      defaultValue = "100",
+      description =
+          "Most unacknowledged messages held at once. Env: BROKER_PREFETCH."
+              + " Default: ${DEFAULT-VALUE}.")
+  private int prefetch;
+
+  @Option(
+      names = "--snapshot-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "How long start-up waits for the first agent snapshot (e.g. 30s, 500ms, 2m, PT30S)."
+              + " Env: BROKER_SNAPSHOT_TIMEOUT. Default: ${DEFAULT-VALUE}.")
+  private Duration snapshotTimeout = Duration.ofSeconds(30);
+
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "How long shutdown waits for in-flight messages to settle. Env: BROKER_DRAIN_TIMEOUT."
+              + " Default: ${DEFAULT-VALUE}.")
+  private Duration drainTimeout = Duration.ofSeconds(10);
+
+  @Option(
+      names = "--routing-policy",
+      paramLabel = "POLICY",
+      defaultValue = "random",
+      description =
+          "How the receiver is chosen: ${COMPLETION-CANDIDATES}. Env: BROKER_ROUTING_POLICY."
+              + " Default: ${DEFAULT-VALUE}.",
+      completionCandidates = RoutingPolicies.Names.class)
+  private String routingPolicy = "random";
+
+  @Option(
+      names = "--routable-states",
+      paramLabel = "TIERS",
+      defaultValue = DEFAULT_ROUTABLE_STATES,
+      description =
+          "Agent states that may receive messages, in tiers of preference separated by '>'"
+              + " (e.g. idle>busy,initializing). Env: BROKER_ROUTABLE_STATES."
+              + " Default: ${DEFAULT-VALUE}.")
+  private String routableStates = DEFAULT_ROUTABLE_STATES;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description =
+          "Log line format: text or json. Env: BROKER_LOG_FORMAT. Default: ${DEFAULT-VALUE}.")
+  private String logFormat = "text";
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      description =
+          "Level of the broker's own loggers: error, warn, info, debug or trace (default: info;"
+              + " debug logs one line per message). Env: BROKER_LOG_LEVEL.")
+  private @Nullable String logLevel;
+
+  /**
+   * A command over an injected environment.
+   *
+   * @param environment the environment variables to fall back on
+   * @param launcher what runs the broker once the configuration is valid
+   */
+  public RunCommand(Map<String, String> environment, BrokerLauncher launcher) {
+    this.environment = new EnvironmentDefaults(environment, ENVIRONMENT_VARIABLES);
+    this.launcher = Objects.requireNonNull(launcher, "launcher");
+  }
+
+  /** The provider that the command line must use for this command's defaults. */
+  EnvironmentDefaults environmentDefaults() {
+    return environment;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return launcher.launch(toConfig());
+  }
+
+  /**
+   * The validated configuration.
+   *
+   * @throws ParameterException naming the option and its environment variable
+   */
+  BrokerConfig toConfig() {
+    String host = required(grpcHost, "--grpc-host");
+    int port = required(grpcPort, "--grpc-port");
+    String rabbit = required(rabbitHost, "--rabbitmq-host");
+    try {
+      BrokerIdentity identity =
+          new BrokerIdentity(
+              blankToNull(brokerId) == null ? generatedId() : brokerId.strip(),
+              blankToNull(brokerName) == null ? "Broker-" + hostname() : brokerName.strip());
+      BrokerConfig.Grpc grpc = new BrokerConfig.Grpc(host, port, grpcTls, grpcTrustCertificate);
+      BrokerConfig.RabbitMq rabbitMq =
+          new BrokerConfig.RabbitMq(
+              rabbit,
+              rabbitPort,
+              rabbitUsername,
+              password(),
+              rabbitVirtualHost,
+              rabbitTls,
+              inputQueue,
+              outputQueue,
+              deadLetterQueue,
+              prefetch);
+      return new BrokerConfig(
+          identity,
+          grpc,
+          rabbitMq,
+          snapshotTimeout,
+          drainTimeout,
+          policy(),
+          availability(),
+          format(),
+          level());
+    } catch (IllegalArgumentException invalid) {
+      throw new ParameterException(commandSpec().commandLine(), invalid.getMessage(), invalid);
+    }
+  }
+
+  private <T> T required(@Nullable T value, String option) {
+    if (value == null || (value instanceof String text && text.isBlank())) {
+      throw new ParameterException(
+          commandSpec().commandLine(),
+          "Missing required option "
+              + option
+              + " (or environment variable "
+              + ENVIRONMENT_VARIABLES.get(option)
+              + ")");
+    }
+    return value;
+  }
+
+  private String password() {
+    boolean passwordOption = matched("--rabbitmq-password");
+    boolean fileOption = matched("--rabbitmq-password-file");
+    if (passwordOption && fileOption) {
+      throw new IllegalArgumentException(
+          "Use either --rabbitmq-password or --rabbitmq-password-file, not both");
+    }
+    if (passwordOption) {
+      return Objects.requireNonNull(rabbitPassword);
+    }
+    if (fileOption) {
+      return readPassword(Objects.requireNonNull(rabbitPasswordFile), "--rabbitmq-password-file");
+    }
+    String fromEnvironment = environment.variable(PASSWORD_VARIABLE);
+    if (fromEnvironment != null) {
+      return fromEnvironment;
+    }
+    String file = environment.variable(PASSWORD_FILE_VARIABLE);
+    if (file != null) {
+      return readPassword(Path.of(file), PASSWORD_FILE_VARIABLE);
+    }
+    return "guest";
+  }
+
+  private static String readPassword(Path file, String source) {
+    try {
+      String content = Files.readString(file, StandardCharsets.UTF_8);
+      // Files written by `echo` or by secret mounts end with a newline that is not the password.
+      return content.replaceAll("[\\r\\n]+$", "");
+    } catch (IOException | RuntimeException unreadable) {
+      throw new IllegalArgumentException(
+          "Cannot read the RabbitMQ password file "
+              + file
+              + " (from "
+              + source
+              + "): "
+              + unreadable.getMessage(),
+          unreadable);
+    }
+  }
+
+  private String policy() {
+    String name = routingPolicy.strip().toLowerCase(Locale.ROOT);
+    if (!RoutingPolicies.names().contains(name)) {
+      throw new IllegalArgumentException(
+          "Unknown routing policy '"
+              + routingPolicy
+              + "' (--routing-policy or BROKER_ROUTING_POLICY); use one of "
+              + String.join(", ", RoutingPolicies.names()));
+    }
+    return name;
+  }
+
+  private Availability availability() {
+    try {
+      return Availability.parse(routableStates);
+    } catch (IllegalArgumentException invalid) {
+      throw new IllegalArgumentException(
+          "Invalid --routable-states (or BROKER_ROUTABLE_STATES) '"
+              + routableStates
+              + "': "
+              + invalid.getMessage(),
+          invalid);
+    }
+  }
+
+  private LogFormat format() {
+    switch (logFormat.strip().toLowerCase(Locale.ROOT)) {
+      case "text":
+        return LogFormat.TEXT;
+      case "json":
+        return LogFormat.JSON;
+      default:
+        throw new IllegalArgumentException(
+            "Invalid --log-format (or BROKER_LOG_FORMAT) '" + logFormat + "'; use text or json");
+    }
+  }
+
+  private @Nullable String level() {
+    String level = blankToNull(logLevel);
+    if (level == null) {
+      return null;
+    }
+    String normalized = level.strip().toUpperCase(Locale.ROOT);
+    switch (normalized) {
+      case "ERROR":
+      case "WARN":
+      case "INFO":
+      case "DEBUG":
+      case "TRACE":
+        return normalized;
+      default:
+        throw new IllegalArgumentException(
+            "Invalid --log-level (or BROKER_LOG_LEVEL) '"
+                + logLevel
+                + "'; use error, warn, info, debug or trace");
+    }
+  }
+
+  private boolean matched(String option) {
+    return commandSpec().commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  private String hostname() {
+    String fromEnvironment = environment.variable("HOSTNAME");
+    if (fromEnvironment != null) {
+      return fromEnvironment.strip();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException unknown) {
+      return "localhost";
+    }
+  }
+
+  private static String generatedId() {
+    return BrokerIdentity.generated("unused").id();
+  }
+
+  private static @Nullable String blankToNull(@Nullable String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private CommandSpec commandSpec() {
+    return Objects.requireNonNull(spec, "spec is injected by picocli");
+  }
+
+  private static Map<String, String> environmentVariables() {
+    Map<String, String> variables = new LinkedHashMap<>();
+    variables.put("--grpc-host", "GRPC_HOST");
+    variables.put("--grpc-port", "GRPC_PORT");
+    variables.put("--grpc-tls", "GRPC_TLS");
+    variables.put("--grpc-trust-cert", "GRPC_TRUST_CERT");
+    variables.put("--rabbitmq-host", "RABBITMQ_HOST");
+    variables.put("--rabbitmq-port", "RABBITMQ_PORT");
+    variables.put("--rabbitmq-username", "RABBITMQ_USERNAME");
+    variables.put("--rabbitmq-vhost", "RABBITMQ_VHOST");
+    variables.put("--rabbitmq-tls", "RABBITMQ_TLS");
+    variables.put("--broker-id", "BROKER_ID");
+    variables.put("--broker-name", "BROKER_NAME");
+    variables.put("--input-queue", "BROKER_INPUT_QUEUE");
+    variables.put("--output-queue", "BROKER_OUTPUT_QUEUE");
+    variables.put("--dead-letter-queue", "BROKER_DEAD_LETTER_QUEUE");
+    variables.put("--prefetch", "BROKER_PREFETCH");
+    variables.put("--snapshot-timeout", "BROKER_SNAPSHOT_TIMEOUT");
+    variables.put("--drain-timeout", "BROKER_DRAIN_TIMEOUT");
+    variables.put("--routing-policy", "BROKER_ROUTING_POLICY");
+    variables.put("--routable-states", "BROKER_ROUTABLE_STATES");
+    variables.put("--log-format", "BROKER_LOG_FORMAT");
+    variables.put("--log-level", "BROKER_LOG_LEVEL");
+    // The password and its file are read by password(), which knows command line from environment.
+    return Map.copyOf(variables);
+  }
+}

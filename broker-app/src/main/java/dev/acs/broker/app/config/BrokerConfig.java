@@ -1,0 +1,144 @@
+package dev.acs.broker.app.config;
+
+import dev.acs.broker.core.BrokerIdentity;
+import dev.acs.broker.core.agent.Availability;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything {@code broker run} was told, validated: the object the Dagger graph is built from.
+ *
+ * <p>{@link #toString()} never shows the RabbitMQ password.
+ *
+ * @param identity who this broker is
+ * @param grpc where and how to reach the central server
+ * @param rabbitMq where and how to reach RabbitMQ, and which queues to use
+ * @param snapshotTimeout how long start-up waits for the first agent snapshot
+ * @param drainTimeout how long shutdown waits for in-flight messages to settle
+ * @param routingPolicy the name of the routing policy (see {@code RoutingPolicies})
+ * @param routableStates which agent states may receive messages, in tiers of preference
+ * @param logFormat how log lines are written
+ * @param logLevel the level of the broker's own loggers, or {@code null} for the default
+ */
+public record BrokerConfig(
+    BrokerIdentity identity,
+    Grpc grpc,
+    RabbitMq rabbitMq,
+    Duration snapshotTimeout,
+    Duration drainTimeout,
+    String routingPolicy,
+    Availability routableStates,
+    LogFormat logFormat,
+    @Nullable String logLevel) {
+
+  /** Requires every part but the log level. */
+  public BrokerConfig {
+    Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(grpc, "grpc");
+    Objects.requireNonNull(rabbitMq, "rabbitMq");
+    Objects.requireNonNull(snapshotTimeout, "snapshotTimeout");
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    Objects.requireNonNull(routingPolicy, "routingPolicy");
+    Objects.requireNonNull(routableStates, "routableStates");
+    Objects.requireNonNull(logFormat, "logFormat");
+  }
+
+  /** How log lines are written. */
+  public enum LogFormat {
+    /** One human-readable line per event. */
+    TEXT,
+    /** One JSON object per line (Logback's {@code JsonEncoder}). */
+    JSON
+  }
+
+  /**
+   * The central server's address.
+   *
+   * @param host host name or address
+   * @param port TCP port
+   * @param tls whether to use TLS
+   * @param trustCertificate a PEM file of trusted certificates for TLS, or {@code null} for the
+   *     JDK's trust store
+   */
+  public record Grpc(String host, int port, boolean tls, @Nullable Path trustCertificate) {
+    /** Requires a host and a valid port. */
+    public Grpc {
+      Objects.requireNonNull(host, "host");
+      requirePort(port, "gRPC");
+    }
+  }
+
+  /**
+   * RabbitMQ's address, credentials and the broker's queues.
+   *
+   * @param host host name or address
+   * @param port TCP port
+   * @param username user name
+   * @param password password; never logged
+   * @param virtualHost virtual host
+   * @param tls whether to use TLS
+   * @param inputQueue the queue consumed ({@code broker_input_queue})
+   * @param outputQueue the queue published to ({@code server_input_queue})
+   * @param deadLetterQueue the broker's own queue for messages it cannot route
+   * @param prefetch how many unacknowledged messages the broker holds at most
+   */
+  public record RabbitMq(
+      String host,
+      int port,
+      String username,
+      String password,
+      String virtualHost,
+      boolean tls,
+      String inputQueue,
+      String outputQueue,
+      String deadLetterQueue,
+      int prefetch) {
+
+    /** Requires every value; a port in range and a positive prefetch. */
+    public RabbitMq {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(username, "username");
+      Objects.requireNonNull(password, "password");
+      Objects.requireNonNull(virtualHost, "virtualHost");
+      Objects.requireNonNull(inputQueue, "inputQueue");
+      Objects.requireNonNull(outputQueue, "outputQueue");
+      Objects.requireNonNull(deadLetterQueue, "deadLetterQueue");
+      requirePort(port, "RabbitMQ");
+      if (prefetch < 1) {
+        throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
+      }
+    }
+
+    /** Like the generated one, with the password masked. */
+    @Override
+    public String toString() {
+      return "RabbitMq[host="
+          + host
+          + ", port="
+          + port
+          + ", username="
+          + username
+          + ", password=****, virtualHost="
+          + virtualHost
+          + ", tls="
+          + tls
+          + ", inputQueue="
+          + inputQueue
+          + ", outputQueue="
+          + outputQueue
+          + ", deadLetterQueue="
+          + deadLetterQueue
+          + ", prefetch="
+          + prefetch
+          + "]";
+    }
+  }
+
+  private static void requirePort(int port, String what) {
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException(what + " port must be in 1..65535, was " + port);
+    }
+  }
+}
