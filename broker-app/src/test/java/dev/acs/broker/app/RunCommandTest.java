@@ -1,0 +1,265 @@
+package dev.acs.broker.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.core.agent.Availability;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** The {@code broker} command line, in-process, with an injected environment. */
+class RunCommandTest {
+
+  private static final Map<String, String> REQUIRED =
+      Map.of("GRPC_HOST", "central", "GRPC_PORT", "50051", "RABBITMQ_HOST", "rabbit");
+
+  private final List<BrokerConfig> launched = new ArrayList<>();
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(Map<String, String> environment, String... args) {
+    CommandLine commandLine =
+        BrokerCli.commandLine(
+            environment,
+            config -> {
+              launched.add(config);
+              return 0;
+            });
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    return commandLine.execute(args);
+  }
+
+  private BrokerConfig launchedConfig() {
+    assertThat(launched).hasSize(1);
+    return launched.get(0);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"GRPC_HOST, --grpc-host", "GRPC_PORT, --grpc-port", "RABBITMQ_HOST, --rabbitmq-host"})
+  void run_missingRequiredSetting_exits2NamingOptionAndVariable(String variable, String option) {
+    Map<String, String> environment = new HashMap<>(REQUIRED);
+    environment.remove(variable);
+
+    int exitCode = run(environment, "run");
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "Missing required option " + option + " (or environment variable " + variable + ")");
+    assertThat(launched).isEmpty();
+  }
+
+  @Test
+  void run_requiredSettingsFromEnvironment_launchWithDefaults() {
+    int exitCode =
+        run(
+            Map.of(
+                "GRPC_HOST",
+                "central",
+                "GRPC_PORT",
+                "50051",
+                "RABBITMQ_HOST",
+                "rabbit",
+                "HOSTNAME",
+                "box7"),
+            "run");
+
+    assertThat(exitCode).isZero();
+    BrokerConfig config = launchedConfig();
+    assertThat(config.grpc().host()).isEqualTo("central");
+    assertThat(config.grpc().port()).isEqualTo(50051);
+    assertThat(config.grpc().tls()).isFalse();
+    assertThat(config.rabbitMq().host()).isEqualTo("rabbit");
+    assertThat(config.rabbitMq().port()).isEqualTo(5672);
+    assertThat(config.rabbitMq().username()).isEqualTo("guest");
+    assertThat(config.rabbitMq().password()).isEqualTo("guest");
+    assertThat(config.rabbitMq().virtualHost()).isEqualTo("/");
+    assertThat(config.rabbitMq().inputQueue()).isEqualTo("broker_input_queue");
+    assertThat(config.rabbitMq().outputQueue()).isEqualTo("server_input_queue");
+    assertThat(config.rabbitMq().deadLetterQueue()).isEqualTo("broker_dead_letter_queue");
+    assertThat(config.identity().id()).startsWith("broker_");
+    assertThat(config.identity().name()).isEqualTo("Broker-box7");
+    assertThat(config.snapshotTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.routingPolicy()).isEqualTo("random");
+    assertThat(config.routableStates()).isEqualTo(Availability.reference());
+    assertThat(config.logFormat()).isEqualTo(BrokerConfig.LogFormat.TEXT);
+    assertThat(config.logLevel()).isNull();
+  }
+
+  @Test
+  void run_optionAndVariableBothSet_optionWins() {
+    Map<String, String> environment = new HashMap<>(REQUIRED);
+    environment.put("BROKER_ID", "broker_env");
+    environment.put("BROKER_NAME", "EnvName");
+    environment.put("RABBITMQ_PORT", "5673");
+    environment.put("BROKER_SNAPSHOT_TIMEOUT", "2m");
+
+    int exitCode =
+        run(
+            environment,
+            "run",
+            "--grpc-host",
+            "cli-central",
+            "--broker-id",
+            "broker_cli",
+            "--snapshot-timeout",
+            "500ms");
+
+    assertThat(exitCode).isZero();
+    BrokerConfig config = launchedConfig();
+    assertThat(config.grpc().host()).isEqualTo("cli-central");
+    assertThat(config.identity().id()).isEqualTo("broker_cli");
+    assertThat(config.identity().name()).isEqualTo("EnvName");
+    assertThat(config.rabbitMq().port()).isEqualTo(5673);
+    assertThat(config.snapshotTimeout()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void run_everyVariable_isRead() {
+    Map<String, String> environment = new HashMap<>(REQUIRED);
+    environment.put("GRPC_TLS", "true");
+    environment.put("RABBITMQ_USERNAME", "broker");
+    environment.put("RABBITMQ_PASSWORD", "s3cret");
+    environment.put("RABBITMQ_VHOST", "acs");
+    environment.put("RABBITMQ_TLS", "true");
+    environment.put("BROKER_INPUT_QUEUE", "i");
+    environment.put("BROKER_OUTPUT_QUEUE", "o");
+    environment.put("BROKER_DEAD_LETTER_QUEUE", "d");
+    environment.put("BROKER_PREFETCH", "7");
+    environment.put("BROKER_DRAIN_TIMEOUT", "PT3S");
+    environment.put("BROKER_ROUTING_POLICY", "RANDOM");
+    environment.put("BROKER_ROUTABLE_STATES", "idle>busy,initializing");
+    environment.put("BROKER_LOG_FORMAT", "json");
+    environment.put("BROKER_LOG_LEVEL", "debug");
+
+    assertThat(run(environment, "run")).isZero();
+
+    BrokerConfig config = launchedConfig();
+    assertThat(config.grpc().tls()).isTrue();
+    assertThat(config.rabbitMq().username()).isEqualTo("broker");
+    assertThat(config.rabbitMq().password()).isEqualTo("s3cret");
+    assertThat(config.rabbitMq().virtualHost()).isEqualTo("acs");
+    assertThat(config.rabbitMq().tls()).isTrue();
+    assertThat(config.rabbitMq().inputQueue()).isEqualTo("i");
+    assertThat(config.rabbitMq().outputQueue()).isEqualTo("o");
+    assertThat(config.rabbitMq().deadLetterQueue()).isEqualTo("d");
+    assertThat(config.rabbitMq().prefetch()).isEqualTo(7);
+    assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.routingPolicy()).isEqualTo("random");
+    assertThat(config.routableStates()).isEqualTo(Availability.preferIdle());
+    assertThat(config.logFormat()).isEqualTo(BrokerConfig.LogFormat.JSON);
+    assertThat(config.logLevel()).isEqualTo("DEBUG");
+  }
+
+  @Test
+  void run_passwordFile_isReadWithoutTrailingNewline(@TempDir Path directory) throws IOException {
+    Path file = Files.writeString(directory.resolve("password"), "from-file\n");
+    Map<String, String> environment = new HashMap<>(REQUIRED);
+    environment.put("RABBITMQ_PASSWORD", "from-env");
+
+    assertThat(run(environment, "run", "--rabbitmq-password-file", file.toString())).isZero();
+
+    assertThat(launchedConfig().rabbitMq().password()).isEqualTo("from-file");
+  }
+
+  @Test
+  void run_passwordFileFromEnvironment_isRead(@TempDir Path directory) throws IOException {
+    Path file = Files.writeString(directory.resolve("password"), "mounted\r\n");
+    Map<String, String> environment = new HashMap<>(REQUIRED);
+    environment.put("RABBITMQ_PASSWORD_FILE", file.toString());
+
+    assertThat(run(environment, "run")).isZero();
+
+    assertThat(launchedConfig().rabbitMq().password()).isEqualTo("mounted");
+  }
+
+  @Test
+  void run_missingPasswordFile_exits2() {
+    assertThat(run(REQUIRED, "run", "--rabbitmq-password-file", "/nonexistent/pw")).isEqualTo(2);
+    assertThat(err.toString()).contains("Cannot read the RabbitMQ password file");
+  }
+
+  @Test
+  @DisplayName("The password never appears in the help, nor in the configuration's text")
+  void password_isNeverShown() {
+    Map<String, String> environment = new HashMap<>(REQUIRED);
+    environment.put("RABBITMQ_PASSWORD", "topsecret");
+
+    run(environment, "run", "--help");
+    run(environment, "run", "--rabbitmq-password", "topsecret");
+
+    assertThat(out.toString()).contains("--rabbitmq-password").doesNotContain("topsecret");
+    assertThat(launchedConfig().toString()).doesNotContain("topsecret");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "--routing-policy, telepathy, Unknown routing policy 'telepathy'",
+    "--routable-states, idle>sleepy, unknown agent state 'sleepy'",
+    "--log-format, xml, Invalid --log-format",
+    "--log-level, loud, Invalid --log-level",
+    "--snapshot-timeout, soon, 'soon' is not a duration",
+    "--grpc-port, 70000, gRPC port must be in 1..65535",
+    "--prefetch, 0, prefetch must be at least 1"
+  })
+  void run_invalidValue_exits2WithAClearMessage(String option, String value, String message) {
+    assertThat(run(REQUIRED, "run", option, value)).isEqualTo(2);
+    assertThat(err.toString()).contains(message);
+    assertThat(launched).isEmpty();
+  }
+
+  @Test
+  void run_launcherFails_exits1() {
+    CommandLine commandLine =
+        BrokerCli.commandLine(
+            REQUIRED,
+            config -> {
+              throw new dev.acs.broker.core.application.BrokerStartupException("no snapshot");
+            });
+    commandLine.setErr(new PrintWriter(err, true));
+
+    assertThat(commandLine.execute("run")).isEqualTo(1);
+  }
+
+  @Test
+  void version_printsTheProjectVersion() {
+    assertThat(run(Map.of(), "--version")).isZero();
+    assertThat(out.toString()).startsWith("broker ").doesNotContain("${");
+  }
+
+  @Test
+  void noCommand_exits2() {
+    assertThat(run(Map.of())).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing command");
+  }
+
+  @Test
+  void defaultRoutableStates_areTheReferenceRule() {
+    assertThat(Availability.parse(RunCommand.DEFAULT_ROUTABLE_STATES))
+        .isEqualTo(Availability.reference());
+  }
+
+  @Test
+  void everyEnvironmentVariable_isNamedInTheHelp() {
+    run(Map.of(), "run", "--help");
+    assertThat(out.toString())
+        .contains(RunCommand.ENVIRONMENT_VARIABLES.values())
+        .contains("RABBITMQ_PASSWORD", "RABBITMQ_PASSWORD_FILE");
+  }
+}
