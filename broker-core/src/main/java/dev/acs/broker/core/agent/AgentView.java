@@ -30,6 +30,7 @@ public final class AgentView {
   private final Map<AgentId, Agent> agents;
   private final Agent[][] tiers;
   private final Map<AgentId, Integer> positionInTier;
+  private volatile @Nullable HashRing ring;
 
   private AgentView(
       long version,
@@ -169,6 +170,25 @@ public final class AgentView {
   public int positionInTier(AgentId id) {
     Integer position = positionInTier.get(id);
     return position == null ? -1 : position;
+  }
+
+  /**
+   * A consistent-hash ring over every available agent (all tiers), built on first use and kept for
+   * the life of this view; sticky routing uses it.
+   */
+  public HashRing ring() {
+    HashRing built = ring;
+    if (built == null) {
+      List<Agent> available = new ArrayList<>(positionInTier.size());
+      for (Agent[] tier : tiers) {
+        available.addAll(Arrays.asList(tier));
+      }
+      available.sort(Comparator.comparing(Agent::id));
+      // Racing threads may each build one; they are equal, so either may win.
+      built = new HashRing(available.toArray(NO_AGENTS));
+      ring = built;
+    }
+    return built;
   }
 
   /** How many agents are available across all tiers. */

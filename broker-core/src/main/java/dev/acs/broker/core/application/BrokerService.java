@@ -85,6 +85,8 @@ public final class BrokerService {
     if (inboundSubscription != null) {
       inboundSubscription.cancel();
     }
+    // Parked messages may wait for minutes; another replica (or this one, restarted) takes them.
+    routing.requeueParked();
     int pending = routing.inFlight();
     LOG.log(Level.INFO, "Stopped consuming; waiting for " + pending + " in-flight messages");
     boolean drained = routing.awaitSettled(drain);

@@ -1,8 +1,10 @@
 package dev.acs.broker.core.application;
 
 import dev.acs.broker.core.BrokerIdentity;
+import dev.acs.broker.core.agent.AgentId;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.AgentStatusUpdate;
+import dev.acs.broker.core.agent.AgentView;
 import dev.acs.broker.core.message.DeadLetterReason;
 import dev.acs.broker.core.message.MessageEnvelope;
 import dev.acs.broker.core.message.OutboundMessage;
@@ -11,12 +13,23 @@ import dev.acs.broker.core.port.InboundHandler;
 import dev.acs.broker.core.port.InboundMessage;
 import dev.acs.broker.core.port.OutboundPublisher;
 import dev.acs.broker.core.port.RoutingObserver;
+import dev.acs.broker.core.port.Subscription;
 import dev.acs.broker.core.routing.MessageRouter;
+import dev.acs.broker.core.routing.OutstandingWork;
 import dev.acs.broker.core.routing.RoutingDecision;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
@@ -30,6 +43,12 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #handle} runs on the input's delivery thread and never waits for a confirm; settling
  * happens on whatever thread completes the publish. A failure of the broker's own code on a message
  * sends that message to the dead-letter queue rather than into a redelivery loop.
+ *
+ * <p>When the router parks (no agent can take a message yet), the message stays unsettled, so it is
+ * safe if the broker dies, and is decided again on every registry change, never by polling. After
+ * the park timeout it gets a final decision (a delivery or the reference error). Parked messages of
+ * one conversation leave in arrival order, and a new message of a conversation with parked messages
+ * queues behind them. Their number is bounded by the input's prefetch.
  */
 public final class RoutingService implements InboundHandler {
 
@@ -40,12 +59,17 @@ public final class RoutingService implements InboundHandler {
   private final OutboundPublisher publisher;
   private final RoutingObserver observer;
   private final LongSupplier nanoClock;
+  private final Clock clock;
+  private final OutstandingWork work;
+  private final Duration parkTimeout;
+  private final @Nullable DelayScheduler scheduler;
   private final OutcomeRenderer renderer;
   private final InFlightMessages inFlight = new InFlightMessages();
+  private final Object parkingLock = new Object();
+  private final LinkedList<Parked> parked = new LinkedList<>();
 
   /**
-   * A service that routes with {@code router} over {@code registry}'s view and publishes through
-   * {@code publisher}.
+   * A service without parking: when nobody can take a message it is rejected at once.
    *
    * @param nanoClock a monotonic clock for the latencies reported to {@code observer} ({@code
    *     System::nanoTime} in production)
@@ -57,12 +81,34 @@ public final class RoutingService implements InboundHandler {
       OutboundPublisher publisher,
       RoutingObserver observer,
       LongSupplier nanoClock) {
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.router = Objects.requireNonNull(router, "router");
-    this.publisher = Objects.requireNonNull(publisher, "publisher");
-    this.observer = Objects.requireNonNull(observer, "observer");
-    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-    this.renderer = new OutcomeRenderer(identity, router.policy().name());
+    this(builder(identity, registry, router, publisher).observer(observer).nanoClock(nanoClock));
+  }
+
+  private RoutingService(Builder builder) {
+    this.registry = builder.registry;
+    this.router = builder.router;
+    this.publisher = builder.publisher;
+    this.observer = builder.observer;
+    this.nanoClock = builder.nanoClock;
+    this.clock = builder.clock;
+    this.work =
+        builder.work != null ? builder.work : new OutstandingWork(clock, Duration.ofMinutes(5));
+    this.parkTimeout = builder.parkTimeout;
+    this.scheduler = builder.scheduler;
+    if (router.parks() && scheduler == null) {
+      throw new IllegalArgumentException("a parking router needs a scheduler for park timeouts");
+    }
+    this.renderer = new OutcomeRenderer(builder.identity, router.policy().name());
+    registry.onChange(this::agentsChanged);
+  }
+
+  /** Starts a service with the required parts; the rest have production defaults. */
+  public static Builder builder(
+      BrokerIdentity identity,
+      AgentRegistry registry,
+      MessageRouter router,
+      OutboundPublisher publisher) {
+    return new Builder(identity, registry, router, publisher);
   }
 
   @Override
@@ -72,7 +118,11 @@ public final class RoutingService implements InboundHandler {
     RoutingDecision decision;
     @Nullable OutboundMessage outbound;
     try {
+      noteAnswer(envelope);
       decision = decide(envelope);
+      if (router.parks() && parkIfNeeded(message, decision, receivedAt)) {
+        return;
+      }
       outbound = renderer.render(decision, message);
     } catch (RuntimeException bug) {
       LOG.log(
@@ -83,8 +133,180 @@ public final class RoutingService implements InboundHandler {
       outbound = renderer.deadLetter(message, deadLetter);
     }
     observer.decided(envelope, decision, nanoClock.getAsLong() - receivedAt);
+    publishAndSettle(message, decision, outbound, receivedAt);
+  }
+
+  /** How many messages are published or parked but not yet settled. */
+  public int inFlight() {
+    return inFlight.count();
+  }
+
+  /** How many messages are parked now. */
+  public int parkedCount() {
+    synchronized (parkingLock) {
+      return parked.size();
+    }
+  }
+
+  /** How long the oldest parked message has waited; empty when none is parked. */
+  public Optional<Duration> oldestParkedAge() {
+    synchronized (parkingLock) {
+      return parked.isEmpty()
+          ? Optional.empty()
+          : Optional.of(Duration.between(parked.getFirst().parkedAt, clock.instant()));
+    }
+  }
+
+  /** The load this service tracks per agent. */
+  public OutstandingWork outstandingWork() {
+    return work;
+  }
+
+  /**
+   * Waits until every message handed to this service is settled.
+   *
+   * @return whether that happened within the timeout
+   */
+  public boolean awaitSettled(Duration timeout) throws InterruptedException {
+    return inFlight.awaitNone(timeout);
+  }
+
+  /**
+   * Gives every parked message back to the input for redelivery (to this broker after a restart, or
+   * to another replica), for a shutdown that should not wait out park timeouts.
+   */
+  public void requeueParked() {
+    List<Parked> released;
+    synchronized (parkingLock) {
+      released = new ArrayList<>(parked);
+      parked.clear();
+    }
+    for (Parked waiting : released) {
+      waiting.timeout.cancel();
+      try {
+        waiting.message.acknowledgement().requeue();
+      } catch (RuntimeException settleFailure) {
+        LOG.log(Level.WARNING, "Could not requeue a parked message: " + settleFailure);
+      } finally {
+        inFlight.end();
+      }
+    }
+  }
+
+  private RoutingDecision decide(MessageEnvelope envelope) {
+    AgentStatusUpdate statusUpdate = envelope.statusUpdate();
+    if (statusUpdate != null) {
+      // SPEC §4.3: a status update on the queue counts like one from the stream.
+      registry.apply(statusUpdate);
+    }
+    return router.decide(envelope, registry.view());
+  }
+
+  private void noteAnswer(MessageEnvelope envelope) {
+    Optional<AgentId> sender = envelope.senderAgent();
+    if (sender.isPresent() && registry.view().get(sender.get()) != null) {
+      work.answeredBy(sender.get());
+    }
+  }
+
+  /**
+   * Parks the message when the router says so or its conversation already waits; true if parked.
+   */
+  private boolean parkIfNeeded(InboundMessage message, RoutingDecision decision, long receivedAt) {
+    boolean mustWait = decision instanceof RoutingDecision.Park;
+    if (!mustWait && !(decision instanceof RoutingDecision.Deliver)) {
+      return false;
+    }
+    synchronized (parkingLock) {
+      String key = message.envelope().affinityKey().orElse(null);
+      if (!mustWait && (key == null || !hasParked(key))) {
+        return false;
+      }
+      Parked waiting = new Parked(message, key, receivedAt, clock.instant());
+      parked.addLast(waiting);
+      inFlight.begin();
+      DelayScheduler timer = Objects.requireNonNull(scheduler);
+      waiting.timeout = timer.schedule(parkTimeout, () -> parkTimedOut(waiting));
+    }
+    RoutingDecision parkedDecision =
+        decision instanceof RoutingDecision.Park
+            ? decision
+            : new RoutingDecision.Park("queued behind earlier parked messages of its conversation");
+    observer.decided(message.envelope(), parkedDecision, nanoClock.getAsLong() - receivedAt);
+    return true;
+  }
+
+  private boolean hasParked(String key) {
+    for (Parked waiting : parked) {
+      if (key.equals(waiting.key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void agentsChanged(AgentView view) {
+    work.retainAgentsOf(view);
+    if (!router.parks()) {
+      return;
+    }
+    synchronized (parkingLock) {
+      Set<String> blocked = new HashSet<>();
+      Iterator<Parked> waiting = parked.iterator();
+      while (waiting.hasNext()) {
+        Parked next = waiting.next();
+        if (next.key != null && blocked.contains(next.key)) {
+          continue;
+        }
+        RoutingDecision decision = router.decide(next.message.envelope(), view);
+        if (decision instanceof RoutingDecision.Park) {
+          if (next.key != null) {
+            blocked.add(next.key);
+          }
+          continue;
+        }
+        waiting.remove();
+        next.timeout.cancel();
+        release(next, decision);
+      }
+    }
+  }
+
+  private void parkTimedOut(Parked waiting) {
+    synchronized (parkingLock) {
+      if (!parked.remove(waiting)) {
+        return; // released by an agent change in the meantime
+      }
+      release(waiting, router.decideFinally(waiting.message.envelope(), registry.view()));
+    }
+  }
+
+  /** Publishes the outcome of a parked message; called with the parking lock held. */
+  private void release(Parked waiting, RoutingDecision decision) {
+    @Nullable OutboundMessage outbound;
+    try {
+      outbound = renderer.render(decision, waiting.message);
+    } catch (RuntimeException bug) {
+      RoutingDecision.DeadLetter deadLetter =
+          new RoutingDecision.DeadLetter(DeadLetterReason.INTERNAL_ERROR, String.valueOf(bug));
+      decision = deadLetter;
+      outbound = renderer.deadLetter(waiting.message, deadLetter);
+    }
+    observer.decided(waiting.message.envelope(), decision, 0);
+    publishAndSettle(waiting.message, decision, outbound, waiting.receivedAt);
+    inFlight.end(); // the park's own count; publishAndSettle counted the publish
+  }
+
+  private void publishAndSettle(
+      InboundMessage message,
+      RoutingDecision decision,
+      @Nullable OutboundMessage outbound,
+      long receivedAt) {
     if (LOG.isLoggable(Level.DEBUG)) {
-      LOG.log(Level.DEBUG, envelope.describe() + " -> " + decision);
+      LOG.log(Level.DEBUG, message.envelope().describe() + " -> " + decision);
+    }
+    if (decision instanceof RoutingDecision.Deliver deliver) {
+      work.routedTo(deliver.agent().id());
     }
     if (outbound == null) {
       settle(message, decision, receivedAt, null);
@@ -106,29 +328,6 @@ public final class RoutingService implements InboundHandler {
             inFlight.end();
           }
         });
-  }
-
-  /** How many messages are published but not yet settled. */
-  public int inFlight() {
-    return inFlight.count();
-  }
-
-  /**
-   * Waits until every message handed to this service is settled.
-   *
-   * @return whether that happened within the timeout
-   */
-  public boolean awaitSettled(Duration timeout) throws InterruptedException {
-    return inFlight.awaitNone(timeout);
-  }
-
-  private RoutingDecision decide(MessageEnvelope envelope) {
-    AgentStatusUpdate statusUpdate = envelope.statusUpdate();
-    if (statusUpdate != null) {
-      // SPEC §4.3: a status update on the queue counts like one from the stream.
-      registry.apply(statusUpdate);
-    }
-    return router.decide(envelope, registry.view());
   }
 
   private void settle(
@@ -156,6 +355,89 @@ public final class RoutingService implements InboundHandler {
       LOG.log(
           Level.WARNING,
           "Could not settle " + message.envelope().describe() + ": " + settleFailure);
+    }
+  }
+
+  /** A message waiting for an agent. */
+  private static final class Parked {
+    final InboundMessage message;
+    final @Nullable String key;
+    final long receivedAt;
+    final Instant parkedAt;
+    Subscription timeout = () -> {};
+
+    Parked(InboundMessage message, @Nullable String key, long receivedAt, Instant parkedAt) {
+      this.message = message;
+      this.key = key;
+      this.receivedAt = receivedAt;
+      this.parkedAt = parkedAt;
+    }
+  }
+
+  /** Collects the parts of a {@link RoutingService}. */
+  public static final class Builder {
+    private final BrokerIdentity identity;
+    private final AgentRegistry registry;
+    private final MessageRouter router;
+    private final OutboundPublisher publisher;
+    private RoutingObserver observer = RoutingObserver.NONE;
+    private LongSupplier nanoClock = System::nanoTime;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable OutstandingWork work;
+    private Duration parkTimeout = Duration.ofSeconds(30);
+    private @Nullable DelayScheduler scheduler;
+
+    private Builder(
+        BrokerIdentity identity,
+        AgentRegistry registry,
+        MessageRouter router,
+        OutboundPublisher publisher) {
+      this.identity = Objects.requireNonNull(identity, "identity");
+      this.registry = Objects.requireNonNull(registry, "registry");
+      this.router = Objects.requireNonNull(router, "router");
+      this.publisher = Objects.requireNonNull(publisher, "publisher");
+    }
+
+    /** Hears every decision and settlement (default: nobody). */
+    public Builder observer(RoutingObserver value) {
+      this.observer = Objects.requireNonNull(value, "observer");
+      return this;
+    }
+
+    /** The monotonic clock for latencies (default {@code System::nanoTime}). */
+    public Builder nanoClock(LongSupplier value) {
+      this.nanoClock = Objects.requireNonNull(value, "nanoClock");
+      return this;
+    }
+
+    /** The wall clock for park ages (default UTC system clock). */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** The load tracker shared with load-aware policies (default: a private one). */
+    public Builder outstandingWork(OutstandingWork value) {
+      this.work = Objects.requireNonNull(value, "work");
+      return this;
+    }
+
+    /**
+     * How long a message may stay parked before its final decision, and the scheduler that keeps
+     * that time; required when the router parks.
+     */
+    public Builder parking(Duration timeout, DelayScheduler timer) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("park timeout must be positive, was " + timeout);
+      }
+      this.parkTimeout = timeout;
+      this.scheduler = Objects.requireNonNull(timer, "timer");
+      return this;
+    }
+
+    /** The service. */
+    public RoutingService build() {
+      return new RoutingService(this);
     }
   }
 }

@@ -16,17 +16,40 @@ import java.util.Optional;
  */
 public final class MessageRouter {
 
+  private static final RoutingDecision PARK =
+      new RoutingDecision.Park("no agent can take the message yet; waiting for one");
+
   /** SPEC §4: the error text when no agent but possibly the sender is available. */
   public static final String NO_OTHER_AGENTS =
       "No other online agents available to handle the message.";
 
   private final RoutingPolicy policy;
+  private final boolean parkWhenNobodyAvailable;
   private final String choiceReason;
 
-  /** A router that asks {@code policy} whenever the broker must choose the receiver. */
+  /**
+   * A router that asks {@code policy} whenever the broker must choose the receiver, and rejects at
+   * once when nobody is available (the reference behaviour).
+   */
   public MessageRouter(RoutingPolicy policy) {
+    this(policy, false);
+  }
+
+  /**
+   * A router that asks {@code policy} whenever the broker must choose the receiver.
+   *
+   * @param parkWhenNobodyAvailable answer {@link RoutingDecision.Park} instead of rejecting when no
+   *     agent is available (or the policy prefers to wait), so the caller can retry later
+   */
+  public MessageRouter(RoutingPolicy policy, boolean parkWhenNobodyAvailable) {
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.parkWhenNobodyAvailable = parkWhenNobodyAvailable;
     this.choiceReason = policy.name() + " choice among available agents";
+  }
+
+  /** Whether this router parks messages nobody can take yet. */
+  public boolean parks() {
+    return parkWhenNobodyAvailable;
   }
 
   /** The policy that chooses receivers. */
@@ -45,6 +68,18 @@ public final class MessageRouter {
    * caller applies the update to its registry.
    */
   public RoutingDecision decide(MessageEnvelope message, AgentView agents) {
+    return decide(message, agents, parkWhenNobodyAvailable);
+  }
+
+  /**
+   * Decides for a parked message whose time is up: like {@link #decide}, but never parks again, so
+   * the answer is a delivery or the reference rejection.
+   */
+  public RoutingDecision decideFinally(MessageEnvelope message, AgentView agents) {
+    return decide(message, agents, false);
+  }
+
+  private RoutingDecision decide(MessageEnvelope message, AgentView agents, boolean mayPark) {
     MessageType type = message.type();
     if (type == MessageType.ERROR) {
       return new RoutingDecision.ForwardError(
@@ -69,9 +104,12 @@ public final class MessageRouter {
         return new RoutingDecision.Deliver(named, true, "explicit receiver is available");
       }
     }
-    Optional<Agent> chosen = policy.choose(message, agents);
+    Optional<Agent> chosen = policy.choose(message, agents, mayPark);
     if (chosen.isPresent()) {
       return new RoutingDecision.Deliver(chosen.get(), false, choiceReason);
+    }
+    if (mayPark) {
+      return PARK;
     }
     return reject(message, agents);
   }

@@ -6,7 +6,6 @@ import dev.acs.broker.core.agent.AgentView;
 import dev.acs.broker.core.message.MessageEnvelope;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -31,9 +30,9 @@ public final class RandomRoutingPolicy implements RoutingPolicy {
     this.random = Objects.requireNonNull(random, "random");
   }
 
-  /** A policy for production: draws from {@link ThreadLocalRandom}, safe on any thread. */
+  /** A policy for production: draws from a thread-local generator, safe on any thread. */
   public static RandomRoutingPolicy threadSafe() {
-    return new RandomRoutingPolicy(new ThreadLocalRandomGenerator());
+    return new RandomRoutingPolicy(RoutingPolicies.threadSafeRandom());
   }
 
   @Override
@@ -60,18 +59,5 @@ public final class RandomRoutingPolicy implements RoutingPolicy {
   @Override
   public String name() {
     return NAME;
-  }
-
-  /** Draws from the calling thread's {@link ThreadLocalRandom}. */
-  private static final class ThreadLocalRandomGenerator implements RandomGenerator {
-    @Override
-    public long nextLong() {
-      return ThreadLocalRandom.current().nextLong();
-    }
-
-    @Override
-    public int nextInt(int bound) {
-      return ThreadLocalRandom.current().nextInt(bound);
-    }
   }
 }

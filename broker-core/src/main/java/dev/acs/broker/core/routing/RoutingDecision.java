@@ -46,6 +46,17 @@ public sealed interface RoutingDecision {
   }
 
   /**
+   * Nobody can take the message yet: hold it, unsettled, until the agents change or the park
+   * timeout passes.
+   */
+  record Park(String reason) implements RoutingDecision {
+    /** Requires a reason. */
+    public Park {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
    * The message was for the broker itself (a status update) and has been applied; nothing to send.
    */
   record Absorb(String reason) implements RoutingDecision {
