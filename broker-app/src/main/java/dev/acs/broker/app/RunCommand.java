@@ -217,6 +217,29 @@ public final class RunCommand implements Callable<Integer> {
   private String routingPolicy = "random";
 
   @Option(
+      names = "--park-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      converter = DurationConverter.class,
+      description =
+          "How long a message that no agent can take yet waits for one before the broker answers"
+              + " with the no-agent error; 0s answers at once, as the reference broker did."
+              + " Env: BROKER_PARK_TIMEOUT. Default: ${DEFAULT-VALUE}.")
+  private Duration parkTimeout = Duration.ZERO;
+
+  @Option(
+      names = "--wait-for-sticky-agent",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      fallbackValue = "true",
+      defaultValue = "false",
+      description =
+          "With the sticky policy and a park timeout, wait for the conversation's busy agent"
+              + " instead of choosing another. Env: BROKER_WAIT_FOR_STICKY_AGENT."
+              + " Default: ${DEFAULT-VALUE}.")
+  private boolean waitForStickyAgent;
+
+  @Option(
       names = "--routable-states",
       paramLabel = "TIERS",
       defaultValue = DEFAULT_ROUTABLE_STATES,
@@ -297,6 +320,8 @@ public final class RunCommand implements Callable<Integer> {
           snapshotTimeout,
           drainTimeout,
           policy(),
+          parkTimeout,
+          waitForStickyAgent,
           availability(),
           format(),
           level());
@@ -360,7 +385,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private String policy() {
-    String name = routingPolicy.strip().toLowerCase(Locale.ROOT);
+    String name = RoutingPolicies.normalize(routingPolicy);
     if (!RoutingPolicies.names().contains(name)) {
       throw new IllegalArgumentException(
           "Unknown routing policy '"
@@ -465,10 +490,12 @@ public final class RunCommand implements Callable<Integer> {
     variables.put("--snapshot-timeout", "BROKER_SNAPSHOT_TIMEOUT");
     variables.put("--drain-timeout", "BROKER_DRAIN_TIMEOUT");
     variables.put("--routing-policy", "BROKER_ROUTING_POLICY");
+    variables.put("--park-timeout", "BROKER_PARK_TIMEOUT");
+    variables.put("--wait-for-sticky-agent", "BROKER_WAIT_FOR_STICKY_AGENT");
     variables.put("--routable-states", "BROKER_ROUTABLE_STATES");
     variables.put("--log-format", "BROKER_LOG_FORMAT");
     variables.put("--log-level", "BROKER_LOG_LEVEL");
     // The password and its file are read by password(), which knows command line from environment.
-    return Map.copyOf(variables);
+    return java.util.Collections.unmodifiableMap(variables);
   }
 }

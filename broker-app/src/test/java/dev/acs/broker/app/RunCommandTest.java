@@ -97,6 +97,8 @@ class RunCommandTest {
     assertThat(config.snapshotTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.routingPolicy()).isEqualTo("random");
+    assertThat(config.parkTimeout()).isEqualTo(Duration.ZERO);
+    assertThat(config.waitForStickyAgent()).isFalse();
     assertThat(config.routableStates()).isEqualTo(Availability.reference());
     assertThat(config.logFormat()).isEqualTo(BrokerConfig.LogFormat.TEXT);
     assertThat(config.logLevel()).isNull();
@@ -143,7 +145,9 @@ class RunCommandTest {
     environment.put("BROKER_DEAD_LETTER_QUEUE", "d");
     environment.put("BROKER_PREFETCH", "7");
     environment.put("BROKER_DRAIN_TIMEOUT", "PT3S");
-    environment.put("BROKER_ROUTING_POLICY", "RANDOM");
+    environment.put("BROKER_ROUTING_POLICY", "Least-Loaded");
+    environment.put("BROKER_PARK_TIMEOUT", "20s");
+    environment.put("BROKER_WAIT_FOR_STICKY_AGENT", "true");
     environment.put("BROKER_ROUTABLE_STATES", "idle>busy,initializing");
     environment.put("BROKER_LOG_FORMAT", "json");
     environment.put("BROKER_LOG_LEVEL", "debug");
@@ -161,7 +165,9 @@ class RunCommandTest {
     assertThat(config.rabbitMq().deadLetterQueue()).isEqualTo("d");
     assertThat(config.rabbitMq().prefetch()).isEqualTo(7);
     assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(3));
-    assertThat(config.routingPolicy()).isEqualTo("random");
+    assertThat(config.routingPolicy()).isEqualTo("least-loaded");
+    assertThat(config.parkTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(config.waitForStickyAgent()).isTrue();
     assertThat(config.routableStates()).isEqualTo(Availability.preferIdle());
     assertThat(config.logFormat()).isEqualTo(BrokerConfig.LogFormat.JSON);
     assertThat(config.logLevel()).isEqualTo("DEBUG");

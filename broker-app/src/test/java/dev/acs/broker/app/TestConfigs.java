@@ -25,6 +25,8 @@ public final class TestConfigs {
         snapshotTimeout,
         drainTimeout,
         "random",
+        Duration.ZERO,
+        false,
         Availability.reference(),
         BrokerConfig.LogFormat.TEXT,
         null);

@@ -18,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * @param snapshotTimeout how long start-up waits for the first agent snapshot
  * @param drainTimeout how long shutdown waits for in-flight messages to settle
  * @param routingPolicy the name of the routing policy (see {@code RoutingPolicies})
+ * @param parkTimeout how long a message nobody can take yet may wait for an agent; zero rejects it
+ *     at once, as the reference broker did
+ * @param waitForStickyAgent whether the sticky policy parks a message for its conversation's busy
+ *     agent rather than choosing another
  * @param routableStates which agent states may receive messages, in tiers of preference
  * @param logFormat how log lines are written
  * @param logLevel the level of the broker's own loggers, or {@code null} for the default
@@ -29,6 +33,8 @@ public record BrokerConfig(
     Duration snapshotTimeout,
     Duration drainTimeout,
     String routingPolicy,
+    Duration parkTimeout,
+    boolean waitForStickyAgent,
     Availability routableStates,
     LogFormat logFormat,
     @Nullable String logLevel) {
@@ -41,6 +47,10 @@ public record BrokerConfig(
     Objects.requireNonNull(snapshotTimeout, "snapshotTimeout");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
     Objects.requireNonNull(routingPolicy, "routingPolicy");
+    Objects.requireNonNull(parkTimeout, "parkTimeout");
+    if (parkTimeout.isNegative()) {
+      throw new IllegalArgumentException("park timeout must not be negative, was " + parkTimeout);
+    }
     Objects.requireNonNull(routableStates, "routableStates");
     Objects.requireNonNull(logFormat, "logFormat");
   }

@@ -2,22 +2,29 @@ package dev.acs.broker.app.wiring;
 
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.IntoSet;
 import dagger.multibindings.Multibinds;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.logging.LoggingRoutingObserver;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.application.BrokerService;
+import dev.acs.broker.core.application.DelayScheduler;
 import dev.acs.broker.core.application.RoutingService;
 import dev.acs.broker.core.port.AgentStatusSource;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
 import dev.acs.broker.core.port.RoutingObserver;
 import dev.acs.broker.core.routing.MessageRouter;
+import dev.acs.broker.core.routing.OutstandingWork;
 import dev.acs.broker.core.routing.RoutingPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 import javax.inject.Singleton;
 
 /**
@@ -59,14 +66,47 @@ public abstract class CoreModule {
 
   @Provides
   @Singleton
-  static RoutingPolicy policy(BrokerConfig config) {
-    return RoutingPolicies.create(config.routingPolicy());
+  static OutstandingWork outstandingWork(Clock clock) {
+    // An agent that never answers stops counting as loaded after this long.
+    return new OutstandingWork(clock, Duration.ofMinutes(5));
   }
 
   @Provides
   @Singleton
-  static MessageRouter router(RoutingPolicy policy) {
-    return new MessageRouter(policy);
+  static RandomGenerator random() {
+    return dev.acs.broker.core.routing.RoutingPolicies.threadSafeRandom();
+  }
+
+  @Provides
+  @Singleton
+  static RoutingPolicy policy(BrokerConfig config, OutstandingWork work, RandomGenerator random) {
+    return RoutingPolicies.create(
+        config.routingPolicy(), work, random, config.waitForStickyAgent());
+  }
+
+  @Provides
+  @Singleton
+  static MessageRouter router(BrokerConfig config, RoutingPolicy policy) {
+    return new MessageRouter(policy, parks(config));
+  }
+
+  /** Runs the park timeouts; closed with the transports. */
+  @Provides
+  @Singleton
+  static ScheduledExecutorService parkTimer() {
+    return Executors.newSingleThreadScheduledExecutor(
+        task -> {
+          Thread thread = new Thread(task, "broker-park-timer");
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  @Provides
+  @IntoSet
+  @Transports
+  static AutoCloseable stopParkTimer(ScheduledExecutorService parkTimer) {
+    return parkTimer::shutdownNow;
   }
 
   @Provides
@@ -78,13 +118,30 @@ public abstract class CoreModule {
   @Provides
   @Singleton
   static RoutingService routingService(
+      BrokerConfig config,
       BrokerIdentity identity,
       AgentRegistry registry,
       MessageRouter router,
       OutboundPublisher publisher,
       RoutingObserver observer,
-      LongSupplier nanoClock) {
-    return new RoutingService(identity, registry, router, publisher, observer, nanoClock);
+      LongSupplier nanoClock,
+      Clock clock,
+      OutstandingWork work,
+      ScheduledExecutorService parkTimer) {
+    RoutingService.Builder builder =
+        RoutingService.builder(identity, registry, router, publisher)
+            .observer(observer)
+            .nanoClock(nanoClock)
+            .clock(clock)
+            .outstandingWork(work);
+    if (parks(config)) {
+      builder.parking(config.parkTimeout(), DelayScheduler.using(parkTimer));
+    }
+    return builder.build();
+  }
+
+  private static boolean parks(BrokerConfig config) {
+    return !config.parkTimeout().isZero();
   }
 
   @Provides
