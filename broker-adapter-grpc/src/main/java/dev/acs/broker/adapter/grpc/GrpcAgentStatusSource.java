@@ -480,7 +480,10 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
     }
     // After the scheduler stopped, nothing else touches the channel field.
     ManagedChannel last = channel;
-    if (last != null) {
+    if (last != null && onScheduler) {
+      // Called from the listener: do not block the thread that delivers updates.
+      last.shutdownNow();
+    } else if (last != null) {
       last.shutdown();
       try {
         if (!last.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -594,14 +597,30 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
     }
   }
 
-  /** "CODE: description", the way interruptions are reported. */
+  /**
+   * "CODE: description (root cause)" on one line, the way problems are reported: grpc-java puts
+   * diagnostics on further lines of the description, and the useful part of a local failure (a
+   * refused connection, a TLS handshake) is in the cause.
+   */
   static String describe(Status status) {
+    StringBuilder text = new StringBuilder(status.getCode().name());
     String description = status.getDescription();
-    Throwable cause = status.getCause();
-    if (description == null && cause != null) {
-      description = cause.toString();
+    if (description != null && !description.isBlank()) {
+      text.append(": ").append(firstLine(description));
     }
-    return description == null ? status.getCode().name() : status.getCode() + ": " + description;
+    Throwable root = status.getCause();
+    if (root != null) {
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      text.append(" (").append(firstLine(root.toString())).append(')');
+    }
+    return text.toString();
+  }
+
+  private static String firstLine(String text) {
+    int end = text.indexOf('\n');
+    return (end < 0 ? text : text.substring(0, end)).strip();
   }
 
   /** One call of {@code SubscribeToAgentStatus}; callbacks are re-posted to the scheduler. */

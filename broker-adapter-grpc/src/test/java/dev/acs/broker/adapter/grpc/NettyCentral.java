@@ -1,7 +1,9 @@
 package dev.acs.broker.adapter.grpc;
 
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,12 +15,14 @@ import java.util.function.UnaryOperator;
 final class NettyCentral implements AutoCloseable {
 
   private final UnaryOperator<NettyServerBuilder> tweaks;
+  private final ServerCredentials credentials;
   private FakeCentralServer fake;
   private Server server;
   private int port;
 
-  private NettyCentral(UnaryOperator<NettyServerBuilder> tweaks) {
+  private NettyCentral(UnaryOperator<NettyServerBuilder> tweaks, ServerCredentials credentials) {
     this.tweaks = tweaks;
+    this.credentials = credentials;
   }
 
   /** Starts {@code fake} on a free port of 127.0.0.1. */
@@ -28,14 +32,21 @@ final class NettyCentral implements AutoCloseable {
 
   /** Starts {@code fake} on a free port, with extra server settings. */
   static NettyCentral start(FakeCentralServer fake, UnaryOperator<NettyServerBuilder> tweaks) {
-    NettyCentral central = new NettyCentral(tweaks);
+    NettyCentral central = new NettyCentral(tweaks, InsecureServerCredentials.create());
+    central.startOn(fake, 0);
+    return central;
+  }
+
+  /** Starts {@code fake} on a free port, speaking TLS with these credentials. */
+  static NettyCentral startTls(FakeCentralServer fake, ServerCredentials credentials) {
+    NettyCentral central = new NettyCentral(UnaryOperator.identity(), credentials);
     central.startOn(fake, 0);
     return central;
   }
 
   private void startOn(FakeCentralServer newFake, int wantedPort) {
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", wantedPort));
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", wantedPort), credentials);
     for (BindableService service : newFake.services()) {
       builder.addService(service);
     }
