@@ -216,6 +216,35 @@ class InProcessStatusStreamIT {
   }
 
   @Test
+  void close_stopsTheSchedulerItWasGiven_andShutsItsChannelDown() throws Exception {
+    java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+    List<io.grpc.ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    GrpcCentralServer adapter =
+        GrpcCentralServer.forChannel(
+            () -> {
+              io.grpc.ManagedChannel channel =
+                  io.grpc.inprocess.InProcessChannelBuilder.forName(central.name).build();
+              channels.add(channel);
+              return channel;
+            },
+            InProcessCentral.SETTINGS,
+            InProcessCentral.BROKER,
+            scheduler,
+            java.time.Clock.systemUTC(),
+            new java.util.SplittableRandom(1),
+            GrpcListener.NONE);
+    adapter.statusSource().subscribe(central.feed);
+    Await.next(central.feed.updates, "snapshot");
+
+    adapter.close();
+
+    assertThat(scheduler.isTerminated()).isTrue();
+    assertThat(channels).singleElement().satisfies(c -> assertThat(c.isTerminated()).isTrue());
+    assertThat(central.feed.interruptions).isEmpty();
+  }
+
+  @Test
   void cancelFromInsideTheListener_doesNotDeadlock() throws Exception {
     Subscription[] holder = new Subscription[1];
     java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
