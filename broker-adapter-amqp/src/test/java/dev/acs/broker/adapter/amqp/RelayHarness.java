@@ -182,6 +182,34 @@ final class RelayHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * Consumes {@code queue} with auto-ack for the rest of the test, counting bodies by their {@code
+   * seq} field.
+   */
+  java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger>
+      collect(String queue) throws IOException {
+    var counts =
+        new java.util.concurrent.ConcurrentHashMap<
+            Integer, java.util.concurrent.atomic.AtomicInteger>();
+    Channel channel = client.createChannel();
+    channel.basicQos(1000);
+    channel.basicConsume(
+        queue,
+        true,
+        new DefaultConsumer(channel) {
+          @Override
+          public void handleDelivery(
+              String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+              throws IOException {
+            counts
+                .computeIfAbsent(
+                    TestMessages.seqOf(body), k -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
+          }
+        });
+    return counts;
+  }
+
   /** After a drain, nothing more arrives on {@code queue} (checks the count once settled). */
   void assertSettledAndEmpty() throws InterruptedException {
     Await.until(
