@@ -180,6 +180,7 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
     @Override
     public void handleDelivery(
         String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+      on.delivered(envelope.getDeliveryTag());
       DeliveryAcknowledgement acknowledgement =
           new DeliveryAcknowledgement(on, envelope.getDeliveryTag());
       InboundHandler target = handler;

@@ -84,8 +84,8 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
     channel.confirmSelect();
     ConfirmTracker tracker = new ConfirmTracker(System::nanoTime, confirmObserver);
     channel.addConfirmListener(
-        (seqNo, multiple) -> tracker.ack(seqNo, multiple),
-        (seqNo, multiple) -> tracker.nack(seqNo, multiple));
+        (seqNo, multiple) -> AckBatch.run(() -> tracker.ack(seqNo, multiple)),
+        (seqNo, multiple) -> AckBatch.run(() -> tracker.nack(seqNo, multiple)));
     channel.addReturnListener(
         returned -> {
           Map<String, Object> headers = returned.getProperties().getHeaders();
