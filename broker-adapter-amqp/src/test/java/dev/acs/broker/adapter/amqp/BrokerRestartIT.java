@@ -21,12 +21,14 @@ import org.junit.jupiter.api.Test;
 class BrokerRestartIT {
 
   private static final int BACKLOG = 30_000;
+  private static final int PREFETCH = 20;
 
   private RelayHarness harness;
 
   @BeforeEach
   void setUp() throws Exception {
-    harness = new RelayHarness();
+    // A small prefetch slows the relay so the outage surely hits it mid-backlog.
+    harness = new RelayHarness(settings -> settings.prefetch(PREFETCH));
   }
 
   @AfterEach
@@ -47,6 +49,7 @@ class BrokerRestartIT {
         Duration.ofSeconds(60),
         () -> "relay under way");
 
+    long relayedBeforeOutage = harness.messageCount(harness.settings.outputQueue());
     try {
       RabbitCtl.run("stop_app");
       Await.until(
@@ -58,6 +61,7 @@ class BrokerRestartIT {
       RabbitCtl.run("await_startup");
     }
     harness.openClient();
+    assertThat(relayedBeforeOutage).as("the outage hit mid-backlog").isLessThan(BACKLOG / 2);
     ConcurrentHashMap<Integer, AtomicInteger> outputs =
         harness.collect(harness.settings.outputQueue());
 
@@ -68,8 +72,8 @@ class BrokerRestartIT {
     harness.assertSettledAndEmpty();
     long duplicates = outputs.values().stream().mapToInt(c -> c.get() - 1).sum();
     System.out.printf(
-        "restart: %d messages, %d duplicates, health %s%n",
-        BACKLOG, duplicates, harness.transport.health());
+        "restart: %d messages, %d relayed before the outage, %d duplicates, health %s%n",
+        BACKLOG, relayedBeforeOutage, duplicates, harness.transport.health());
     assertThat(duplicates).isLessThanOrEqualTo(2L * harness.settings.prefetch());
     assertThat(harness.transport.health().ready()).isTrue();
     assertThat(harness.transport.health().recoveries()).isGreaterThanOrEqualTo(2);
