@@ -65,6 +65,7 @@ public final class RoutingService implements InboundHandler {
   private final @Nullable DelayScheduler scheduler;
   private final OutcomeRenderer renderer;
   private final InFlightMessages inFlight = new InFlightMessages();
+  private final ThrottledWarnings settleWarnings;
   private final Object parkingLock = new Object();
   private final LinkedList<Parked> parked = new LinkedList<>();
 
@@ -99,6 +100,7 @@ public final class RoutingService implements InboundHandler {
       throw new IllegalArgumentException("a parking router needs a scheduler for park timeouts");
     }
     this.renderer = new OutcomeRenderer(builder.identity, router.policy().name());
+    this.settleWarnings = new ThrottledWarnings(LOG, nanoClock);
     registry.onChange(this::agentsChanged);
   }
 
@@ -341,8 +343,7 @@ public final class RoutingService implements InboundHandler {
         acknowledgement.ack();
         observer.settled(message.envelope(), decision, nanoClock.getAsLong() - receivedAt);
       } else {
-        LOG.log(
-            Level.WARNING,
+        settleWarnings.warn(
             "Publishing the outcome of "
                 + message.envelope().describe()
                 + " failed; returning it to the queue: "
@@ -352,8 +353,7 @@ public final class RoutingService implements InboundHandler {
       }
     } catch (RuntimeException settleFailure) {
       // The transport lost the channel; it redelivers unsettled messages by itself.
-      LOG.log(
-          Level.WARNING,
+      settleWarnings.warn(
           "Could not settle " + message.envelope().describe() + ": " + settleFailure);
     }
   }

@@ -9,7 +9,8 @@ public interface AgentStatusListener {
   void onStatus(AgentStatusUpdate update);
 
   /**
-   * The stream broke and the source is trying to restore it; updates resume with a full snapshot.
+   * The stream broke, or an attempt to restore it failed, and the source keeps trying; updates
+   * resume with a full snapshot. Called for every failed attempt, so the last reason is current.
    *
    * @param reason what happened, for logs and health checks
    */

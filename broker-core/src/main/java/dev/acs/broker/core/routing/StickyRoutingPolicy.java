@@ -60,12 +60,15 @@ public final class StickyRoutingPolicy implements RoutingPolicy {
       return Optional.empty();
     }
     int stickyTier = agents.tierOf(sticky.id());
-    int bestTier = Candidates.firstTierWithCandidates(agents, sender);
-    if (stickyTier <= bestTier) {
+    if (stickyTier == 0) {
       return Optional.of(sticky);
     }
     if (waitForStickyAgent && mayWait) {
-      return Optional.empty();
+      return Optional.empty(); // park until the conversation's own agent is free
+    }
+    int bestTier = Candidates.firstTierWithCandidates(agents, sender);
+    if (stickyTier <= bestTier) {
+      return Optional.of(sticky); // nobody is freer than the conversation's agent
     }
     return Optional.of(fallback.leastLoadedOfTwo(agents, bestTier, sender));
   }

@@ -42,7 +42,7 @@ public class RoutingDecisionBenchmark {
   @Param({"10", "1000", "100000"})
   public int agents;
 
-  @Param({"random"})
+  @Param({"random", "round-robin", "least-loaded", "sticky"})
   public String policy;
 
   private MessageRouter router;

@@ -9,11 +9,14 @@ import dev.acs.broker.core.message.MessageEnvelope;
 import dev.acs.broker.core.message.MessageType;
 import dev.acs.broker.core.testing.Agents;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A routing decision must not allocate in proportion to the number of agents. Counts the bytes the
@@ -24,13 +27,24 @@ class DecisionAllocationTest {
 
   private static final int DECISIONS = 200_000;
 
-  @Test
-  void bytesPerDecision_doNotGrowWithTheNumberOfAgents() {
+  @ParameterizedTest
+  @ValueSource(strings = {"random", "round-robin", "least-loaded", "sticky"})
+  void bytesPerDecision_doNotGrowWithTheNumberOfAgents(String policy) {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    MessageRouter router = new MessageRouter(new RandomRoutingPolicy(new SplittableRandom(9)));
+    MessageRouter router =
+        new MessageRouter(
+            RoutingPolicies.named(
+                policy,
+                new OutstandingWork(Clock.systemUTC(), Duration.ofMinutes(5)),
+                new SplittableRandom(9),
+                false));
     MessageEnvelope message =
-        MessageEnvelope.builder(MessageType.TEXT).senderId("agent-5").receiverId("server").build();
+        MessageEnvelope.builder(MessageType.TEXT)
+            .senderId("web_5")
+            .clientId("web_5")
+            .receiverId("server")
+            .build();
 
     double small = bytesPerDecision(threads, router, message, view(10));
     double large = bytesPerDecision(threads, router, message, view(100_000));

@@ -1,0 +1,255 @@
+package dev.acs.broker.adapter.amqp;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One role's connection and channel ("consumer" or "publisher"), kept open by the adapter itself
+ * rather than by the client's automatic recovery: a lost connection is reopened with backoff, and a
+ * channel closed by a channel-level error (which automatic recovery would leave closed) is reopened
+ * on the same connection. Every channel incarnation has a new generation number; state bound to an
+ * old generation (delivery tags, confirm sequence numbers) is dead.
+ *
+ * <p>Connection work runs on the transport's single lifecycle thread, never on a client thread.
+ */
+abstract class AmqpEndpoint {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AmqpEndpoint.class);
+
+  final String role;
+  final AmqpSettings settings;
+  final AmqpListener listener;
+  private final ConnectionFactory factory;
+  private final String connectionName;
+  private final ScheduledExecutorService lifecycle;
+  private final Runnable onStateChange;
+  private final AtomicBoolean restoreScheduled = new AtomicBoolean();
+  private final AtomicLong recoveries = new AtomicLong();
+
+  private volatile @Nullable Connection connection;
+  private volatile @Nullable Channel channel;
+  private volatile long generation;
+  private volatile boolean closed;
+  private volatile @Nullable String lastError;
+  private boolean everOpened;
+  private Duration nextDelay;
+
+  AmqpEndpoint(
+      String role,
+      String connectionName,
+      AmqpSettings settings,
+      ConnectionFactory factory,
+      ScheduledExecutorService lifecycle,
+      AmqpListener listener,
+      Runnable onStateChange) {
+    this.role = role;
+    this.connectionName = connectionName;
+    this.settings = settings;
+    this.factory = factory;
+    this.lifecycle = lifecycle;
+    this.listener = listener;
+    this.onStateChange = onStateChange;
+    this.nextDelay = settings.reconnectInitial();
+  }
+
+  /** Declares the queues and sets the channel up for this role; runs on the lifecycle thread. */
+  abstract void opened(Channel channel, long generation) throws IOException;
+
+  /** The channel of {@code generation} is gone; runs on a client thread, must not block. */
+  abstract void lost(long generation, String reason);
+
+  /** Starts connecting in the background. */
+  final void start() {
+    scheduleRestore(Duration.ZERO);
+  }
+
+  final boolean isOpen() {
+    Channel current = channel;
+    return current != null && current.isOpen();
+  }
+
+  final long generation() {
+    return generation;
+  }
+
+  final long recoveries() {
+    return recoveries.get();
+  }
+
+  final @Nullable String lastError() {
+    return lastError;
+  }
+
+  final boolean isClosed() {
+    return closed;
+  }
+
+  final ScheduledExecutorService lifecycle() {
+    return lifecycle;
+  }
+
+  /** Closes the connection; no reconnection afterwards. Idempotent. */
+  final void close() {
+    closed = true;
+    Connection current = connection;
+    if (current != null) {
+      try {
+        current.close((int) settings.connectionTimeout().toMillis());
+      } catch (IOException | RuntimeException alreadyGone) {
+        LOG.debug("Closing the {} connection: {}", role, alreadyGone.toString());
+        current.abort();
+      }
+    }
+  }
+
+  /** Declares the three queues exactly as SPEC §3 says: durable, no arguments. */
+  final void declareQueues(Channel channel) throws IOException {
+    channel.queueDeclare(settings.inputQueue(), true, false, false, null);
+    channel.queueDeclare(settings.outputQueue(), true, false, false, null);
+    channel.queueDeclare(settings.deadLetterQueue(), true, false, false, null);
+  }
+
+  private void scheduleRestore(Duration delay) {
+    if (closed || !restoreScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      lifecycle.schedule(this::restore, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      restoreScheduled.set(false);
+    }
+  }
+
+  private void restore() {
+    restoreScheduled.set(false);
+    if (closed || isOpen()) {
+      return;
+    }
+    Channel next = null;
+    try {
+      Connection current = connection;
+      if (current == null || !current.isOpen()) {
+        if (current != null) {
+          current.abort();
+        }
+        current = factory.newConnection(connectionName);
+        connection = current;
+        Connection opened = current;
+        current.addShutdownListener(cause -> connectionShutdown(opened, cause));
+      }
+      next = current.createChannel();
+      if (next == null) {
+        throw new IOException("no channel number available");
+      }
+      long nextGeneration = generation + 1;
+      generation = nextGeneration;
+      opened(next, nextGeneration);
+      Channel opened = next;
+      channel = opened;
+      // Fires at once when the channel is already closed.
+      opened.addShutdownListener(cause -> channelShutdown(opened, nextGeneration, cause));
+      nextDelay = settings.reconnectInitial();
+      lastError = null;
+      if (everOpened) {
+        recoveries.incrementAndGet();
+        LOG.info("RabbitMQ {} channel restored at {}", role, settings.endpoint());
+        listener.recovered(role);
+      } else {
+        LOG.info("RabbitMQ {} connected to {}", role, settings.endpoint());
+      }
+      everOpened = true;
+      onStateChange.run();
+    } catch (IOException | TimeoutException | RuntimeException failure) {
+      String reason = describe(failure);
+      lastError = reason;
+      Duration delay = nextDelay;
+      nextDelay =
+          Duration.ofMillis(
+              Math.min((long) (delay.toMillis() * 1.6), settings.reconnectMax().toMillis()));
+      LOG.warn(
+          "RabbitMQ at {} not reachable for the {} ({}); retrying in {}s",
+          settings.endpoint(),
+          role,
+          reason,
+          String.format(java.util.Locale.ROOT, "%.1f", delay.toMillis() / 1000.0));
+      if (next != null) {
+        lost(generation, reason);
+        abortQuietly(next);
+      }
+      scheduleRestore(delay);
+    }
+  }
+
+  private void connectionShutdown(Connection which, ShutdownSignalException cause) {
+    if (!closed && !cause.isInitiatedByApplication()) {
+      LOG.warn("RabbitMQ {} connection lost: {}", role, describe(cause));
+      lastError = describe(cause);
+    }
+    if (which == connection) {
+      onStateChange.run();
+    }
+  }
+
+  private void channelShutdown(
+      Channel which, long ofGeneration, @Nullable ShutdownSignalException cause) {
+    String reason = cause == null ? "channel closed" : describe(cause);
+    if (channel == which) {
+      channel = null;
+    }
+    lost(ofGeneration, reason);
+    onStateChange.run();
+    if (closed) {
+      return;
+    }
+    LOG.warn("RabbitMQ {} channel (generation {}) closed: {}", role, ofGeneration, reason);
+    lastError = reason;
+    listener.connectionLost(role, reason);
+    scheduleRestore(Duration.ZERO);
+  }
+
+  static void abortQuietly(Channel channel) {
+    try {
+      if (channel.isOpen()) {
+        channel.abort();
+      }
+    } catch (IOException | RuntimeException ignored) {
+      LOG.debug("aborting a channel: {}", ignored.toString());
+    }
+  }
+
+  /** A short reason without secrets: exception type and message, or the server's close reason. */
+  static String describe(Throwable failure) {
+    if (failure instanceof ShutdownSignalException) {
+      ShutdownSignalException signal = (ShutdownSignalException) failure;
+      Object reason = signal.getReason();
+      if (reason instanceof com.rabbitmq.client.AMQP.Connection.Close) {
+        com.rabbitmq.client.AMQP.Connection.Close close =
+            (com.rabbitmq.client.AMQP.Connection.Close) reason;
+        return "connection closed: " + close.getReplyCode() + " " + close.getReplyText();
+      }
+      if (reason instanceof com.rabbitmq.client.AMQP.Channel.Close) {
+        com.rabbitmq.client.AMQP.Channel.Close close =
+            (com.rabbitmq.client.AMQP.Channel.Close) reason;
+        return "channel closed: " + close.getReplyCode() + " " + close.getReplyText();
+      }
+    }
+    Throwable cause = failure;
+    if (failure instanceof IOException && failure.getCause() instanceof ShutdownSignalException) {
+      return describe(failure.getCause());
+    }
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

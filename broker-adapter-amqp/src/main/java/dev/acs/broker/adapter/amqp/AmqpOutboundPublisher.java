@@ -1,0 +1,172 @@
+package dev.acs.broker.adapter.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.acs.broker.core.message.Destination;
+import dev.acs.broker.core.message.OutboundMessage;
+import dev.acs.broker.core.port.OutboundPublisher;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes persistent messages to the default exchange with {@code mandatory} set and confirms
+ * tracked asynchronously: the future of a publish completes on the server's basic.ack, and fails on
+ * a basic.nack, a basic.return (unroutable), or the loss of the channel.
+ *
+ * <p>Publishes from several threads are serialized by a short lock around {@code
+ * getNextPublishSeqNo} and {@code basicPublish}: confirm sequence numbers are only meaningful in
+ * the channel's publish order.
+ */
+final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublisher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AmqpOutboundPublisher.class);
+
+  /** Header carrying the confirm sequence number, so a basic.return names its publish. */
+  static final String PUBLISH_SEQ_HEADER = "x-broker-publish-seq";
+
+  /** Header naming the queue a dead-lettered message was taken from. */
+  static final String ORIGINAL_QUEUE_HEADER = "x-original-queue";
+
+  private static final int PERSISTENT = 2;
+
+  /** The channel of one generation with its confirm bookkeeping. */
+  private static final class Session {
+    final Channel channel;
+    final long generation;
+    final ConfirmTracker tracker;
+
+    Session(Channel channel, long generation, ConfirmTracker tracker) {
+      this.channel = channel;
+      this.generation = generation;
+      this.tracker = tracker;
+    }
+  }
+
+  private final ReentrantLock publishLock = new ReentrantLock();
+  private final ConfirmTracker.Observer confirmObserver;
+  private volatile @Nullable Session session;
+
+  AmqpOutboundPublisher(
+      String connectionName,
+      AmqpSettings settings,
+      ConnectionFactory factory,
+      ScheduledExecutorService lifecycle,
+      AmqpListener listener,
+      Runnable onStateChange) {
+    super("publisher", connectionName, settings, factory, lifecycle, listener, onStateChange);
+    this.confirmObserver =
+        new ConfirmTracker.Observer() {
+          @Override
+          public void confirmed(long latencyNanos) {
+            listener.confirmed(latencyNanos);
+          }
+
+          @Override
+          public void failed(String reason) {
+            listener.publishFailed(reason);
+          }
+        };
+  }
+
+  @Override
+  void opened(Channel channel, long generation) throws IOException {
+    declareQueues(channel);
+    channel.confirmSelect();
+    ConfirmTracker tracker = new ConfirmTracker(System::nanoTime, confirmObserver);
+    channel.addConfirmListener(
+        (seqNo, multiple) -> AckBatch.run(() -> tracker.ack(seqNo, multiple)),
+        (seqNo, multiple) -> AckBatch.run(() -> tracker.nack(seqNo, multiple)));
+    channel.addReturnListener(
+        returned -> {
+          Map<String, Object> headers = returned.getProperties().getHeaders();
+          Object seqNo = headers == null ? null : headers.get(PUBLISH_SEQ_HEADER);
+          if (seqNo instanceof Number) {
+            tracker.returned(
+                ((Number) seqNo).longValue(),
+                "returned as unroutable by the server: "
+                    + returned.getReplyCode()
+                    + " "
+                    + returned.getReplyText()
+                    + " (routing key "
+                    + returned.getRoutingKey()
+                    + ")");
+          }
+        });
+    session = new Session(channel, generation, tracker);
+  }
+
+  @Override
+  void lost(long generation, String reason) {
+    Session current = session;
+    if (current != null && current.generation == generation) {
+      session = null;
+      current.tracker.failAll("publisher channel lost before the confirm: " + reason);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> publish(OutboundMessage message) {
+    Map<String, Object> headers = new HashMap<>(message.headers().size() + 2);
+    headers.putAll(message.headers());
+    String queue;
+    if (message.destination() == Destination.DEAD_LETTER) {
+      queue = settings.deadLetterQueue();
+      headers.put(ORIGINAL_QUEUE_HEADER, settings.inputQueue());
+    } else {
+      queue = settings.outputQueue();
+    }
+    AMQP.BasicProperties.Builder properties =
+        new AMQP.BasicProperties.Builder().deliveryMode(PERSISTENT).messageId(message.messageId());
+    return publish(queue, properties, headers, message.body());
+  }
+
+  /**
+   * Publishes {@code body} to {@code queue} with these properties and headers (the publish sequence
+   * header is added); the future settles with the confirm.
+   */
+  CompletableFuture<Void> publish(
+      String queue,
+      AMQP.BasicProperties.Builder properties,
+      Map<String, Object> headers,
+      byte[] body) {
+    Session current = session;
+    if (current == null) {
+      listener.publishFailed("publisher channel not open");
+      return CompletableFuture.failedFuture(
+          new ConfirmTracker.PublishFailedException(
+              "the publisher channel to " + settings.endpoint() + " is not open"));
+    }
+    publishLock.lock();
+    try {
+      long seqNo = current.channel.getNextPublishSeqNo();
+      headers.put(PUBLISH_SEQ_HEADER, seqNo);
+      AMQP.BasicProperties built = properties.headers(headers).build();
+      CompletableFuture<Void> confirmed = current.tracker.register(seqNo);
+      try {
+        current.channel.basicPublish("", queue, true, built, body);
+      } catch (IOException | AlreadyClosedException failure) {
+        LOG.debug("publish {} failed locally: {}", seqNo, failure.toString());
+        current.tracker.sendFailed(seqNo, "publish failed: " + describe(failure));
+      }
+      return confirmed;
+    } finally {
+      publishLock.unlock();
+    }
+  }
+
+  /** How many publishes await their confirm on the current channel. */
+  int outstanding() {
+    Session current = session;
+    return current == null ? 0 : current.tracker.outstanding();
+  }
+}

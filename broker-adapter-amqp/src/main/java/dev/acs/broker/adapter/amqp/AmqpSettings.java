@@ -1,0 +1,352 @@
+package dev.acs.broker.adapter.amqp;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How to reach RabbitMQ and which queues to use. Defaults follow SPEC §3; queue names are
+ * configurable so tests and deployments can isolate themselves.
+ *
+ * @param host RabbitMQ host
+ * @param port AMQP port (5672, or 5671 with TLS usually)
+ * @param username user name
+ * @param password password; never logged and left out of {@link #toString()}
+ * @param virtualHost virtual host, {@code "/"} by default
+ * @param tls whether to connect with TLS
+ * @param tlsVerifyHostname with TLS, whether the server certificate must match {@code host}
+ * @param trustStore with TLS, a PKCS12/JKS trust store; {@code null} uses the JVM default
+ * @param trustStorePassword the trust store's password, or {@code null}
+ * @param inputQueue the queue consumed ({@code broker_input_queue})
+ * @param outputQueue the queue published to ({@code server_input_queue})
+ * @param deadLetterQueue the broker's own queue for input it cannot or must not route
+ * @param prefetch how many unacknowledged deliveries the server may send (basic.qos)
+ * @param maxMessageBytes bodies larger than this are dead-lettered as too large
+ * @param maxJsonDepth JSON nesting deeper than this is dead-lettered as too deep
+ * @param connectionTimeout TCP connect and AMQP handshake timeout
+ * @param reconnectInitial first delay between connection attempts
+ * @param reconnectMax longest delay between connection attempts (the delay grows by 1.6)
+ */
+public record AmqpSettings(
+    String host,
+    int port,
+    String username,
+    String password,
+    String virtualHost,
+    boolean tls,
+    boolean tlsVerifyHostname,
+    @Nullable Path trustStore,
+    @Nullable String trustStorePassword,
+    String inputQueue,
+    String outputQueue,
+    String deadLetterQueue,
+    int prefetch,
+    int maxMessageBytes,
+    int maxJsonDepth,
+    Duration connectionTimeout,
+    Duration reconnectInitial,
+    Duration reconnectMax) {
+
+  /** SPEC §3's consumed queue. */
+  public static final String DEFAULT_INPUT_QUEUE = "broker_input_queue";
+
+  /** SPEC §3's published-to queue. */
+  public static final String DEFAULT_OUTPUT_QUEUE = "server_input_queue";
+
+  /** The broker's own dead-letter queue (not part of the contract). */
+  public static final String DEFAULT_DEAD_LETTER_QUEUE = "broker_dead_letter_queue";
+
+  /** Checks every value and says which one is wrong. */
+  public AmqpSettings {
+    requireText(host, "host");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be 1..65535, was " + port);
+    }
+    requireText(username, "username");
+    Objects.requireNonNull(password, "password");
+    requireText(virtualHost, "virtualHost");
+    requireQueueName(inputQueue, "inputQueue");
+    requireQueueName(outputQueue, "outputQueue");
+    requireQueueName(deadLetterQueue, "deadLetterQueue");
+    if (inputQueue.equals(outputQueue)
+        || inputQueue.equals(deadLetterQueue)
+        || outputQueue.equals(deadLetterQueue)) {
+      throw new IllegalArgumentException(
+          "input, output and dead-letter queues must differ, were "
+              + inputQueue
+              + ", "
+              + outputQueue
+              + ", "
+              + deadLetterQueue);
+    }
+    if (prefetch < 1 || prefetch > 65535) {
+      throw new IllegalArgumentException("prefetch must be 1..65535, was " + prefetch);
+    }
+    if (maxMessageBytes < 2) {
+      throw new IllegalArgumentException(
+          "maxMessageBytes must allow at least '{}', was " + maxMessageBytes);
+    }
+    if (maxJsonDepth < 1) {
+      throw new IllegalArgumentException("maxJsonDepth must be at least 1, was " + maxJsonDepth);
+    }
+    requirePositive(connectionTimeout, "connectionTimeout");
+    requirePositive(reconnectInitial, "reconnectInitial");
+    requirePositive(reconnectMax, "reconnectMax");
+    if (reconnectMax.compareTo(reconnectInitial) < 0) {
+      throw new IllegalArgumentException(
+          "reconnectMax ("
+              + reconnectMax
+              + ") must not be shorter than reconnectInitial ("
+              + reconnectInitial
+              + ")");
+    }
+    if (trustStore != null && !tls) {
+      throw new IllegalArgumentException("a trustStore is set but tls is off");
+    }
+  }
+
+  /** Settings for a local RabbitMQ with SPEC §3's queue names. */
+  public static AmqpSettings defaults() {
+    return builder().build();
+  }
+
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these settings. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** {@code host:port}, for log lines. */
+  public String endpoint() {
+    return host + ":" + port;
+  }
+
+  @Override
+  public String toString() {
+    return "AmqpSettings{"
+        + (tls ? "amqps://" : "amqp://")
+        + username
+        + "@"
+        + host
+        + ":"
+        + port
+        + " vhost="
+        + virtualHost
+        + ", tlsVerifyHostname="
+        + tlsVerifyHostname
+        + ", trustStore="
+        + trustStore
+        + ", queues="
+        + inputQueue
+        + "->"
+        + outputQueue
+        + " (dead letters: "
+        + deadLetterQueue
+        + "), prefetch="
+        + prefetch
+        + ", maxMessageBytes="
+        + maxMessageBytes
+        + ", maxJsonDepth="
+        + maxJsonDepth
+        + ", connectionTimeout="
+        + connectionTimeout
+        + ", reconnect="
+        + reconnectInitial
+        + ".."
+        + reconnectMax
+        + "}";
+  }
+
+  private static void requireText(String value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+  }
+
+  private static void requireQueueName(String value, String name) {
+    requireText(value, name);
+    if (value.length() > 255 || value.startsWith("amq.")) {
+      throw new IllegalArgumentException(
+          name + " must be at most 255 characters and not start with 'amq.', was '" + value + "'");
+    }
+  }
+
+  private static void requirePositive(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+  }
+
+  /** Builds settings; every value starts at its default. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 5672;
+    private String username = "guest";
+    private String password = "guest";
+    private String virtualHost = "/";
+    private boolean tls;
+    private boolean tlsVerifyHostname = true;
+    private @Nullable Path trustStore;
+    private @Nullable String trustStorePassword;
+    private String inputQueue = DEFAULT_INPUT_QUEUE;
+    private String outputQueue = DEFAULT_OUTPUT_QUEUE;
+    private String deadLetterQueue = DEFAULT_DEAD_LETTER_QUEUE;
+    private int prefetch = 250;
+    private int maxMessageBytes = 1024 * 1024;
+    private int maxJsonDepth = 64;
+    private Duration connectionTimeout = Duration.ofSeconds(10);
+    private Duration reconnectInitial = Duration.ofSeconds(1);
+    private Duration reconnectMax = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    private Builder(AmqpSettings s) {
+      host = s.host;
+      port = s.port;
+      username = s.username;
+      password = s.password;
+      virtualHost = s.virtualHost;
+      tls = s.tls;
+      tlsVerifyHostname = s.tlsVerifyHostname;
+      trustStore = s.trustStore;
+      trustStorePassword = s.trustStorePassword;
+      inputQueue = s.inputQueue;
+      outputQueue = s.outputQueue;
+      deadLetterQueue = s.deadLetterQueue;
+      prefetch = s.prefetch;
+      maxMessageBytes = s.maxMessageBytes;
+      maxJsonDepth = s.maxJsonDepth;
+      connectionTimeout = s.connectionTimeout;
+      reconnectInitial = s.reconnectInitial;
+      reconnectMax = s.reconnectMax;
+    }
+
+    /** RabbitMQ host. */
+    public Builder host(String value) {
+      host = value;
+      return this;
+    }
+
+    /** AMQP port. */
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
+
+    /** User name. */
+    public Builder username(String value) {
+      username = value;
+      return this;
+    }
+
+    /** Password. */
+    public Builder password(String value) {
+      password = value;
+      return this;
+    }
+
+    /** Virtual host. */
+    public Builder virtualHost(String value) {
+      virtualHost = value;
+      return this;
+    }
+
+    /** TLS on or off. */
+    public Builder tls(boolean value) {
+      tls = value;
+      return this;
+    }
+
+    /** Host name verification under TLS. */
+    public Builder tlsVerifyHostname(boolean value) {
+      tlsVerifyHostname = value;
+      return this;
+    }
+
+    /** A trust store for TLS instead of the JVM default. */
+    public Builder trustStore(@Nullable Path path, @Nullable String storePassword) {
+      trustStore = path;
+      trustStorePassword = storePassword;
+      return this;
+    }
+
+    /** The consumed queue. */
+    public Builder inputQueue(String value) {
+      inputQueue = value;
+      return this;
+    }
+
+    /** The published-to queue. */
+    public Builder outputQueue(String value) {
+      outputQueue = value;
+      return this;
+    }
+
+    /** The dead-letter queue. */
+    public Builder deadLetterQueue(String value) {
+      deadLetterQueue = value;
+      return this;
+    }
+
+    /** basic.qos prefetch count. */
+    public Builder prefetch(int value) {
+      prefetch = value;
+      return this;
+    }
+
+    /** Body size limit. */
+    public Builder maxMessageBytes(int value) {
+      maxMessageBytes = value;
+      return this;
+    }
+
+    /** JSON nesting limit. */
+    public Builder maxJsonDepth(int value) {
+      maxJsonDepth = value;
+      return this;
+    }
+
+    /** Connect timeout. */
+    public Builder connectionTimeout(Duration value) {
+      connectionTimeout = value;
+      return this;
+    }
+
+    /** Reconnection backoff bounds. */
+    public Builder reconnectBackoff(Duration initial, Duration max) {
+      reconnectInitial = initial;
+      reconnectMax = max;
+      return this;
+    }
+
+    /** The settings; throws {@link IllegalArgumentException} for an invalid value. */
+    public AmqpSettings build() {
+      return new AmqpSettings(
+          host,
+          port,
+          username,
+          password,
+          virtualHost,
+          tls,
+          tlsVerifyHostname,
+          trustStore,
+          trustStorePassword,
+          inputQueue,
+          outputQueue,
+          deadLetterQueue,
+          prefetch,
+          maxMessageBytes,
+          maxJsonDepth,
+          connectionTimeout,
+          reconnectInitial,
+          reconnectMax);
+    }
+  }
+}

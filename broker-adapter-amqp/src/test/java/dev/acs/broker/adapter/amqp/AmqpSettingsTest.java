@@ -1,0 +1,60 @@
+package dev.acs.broker.adapter.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class AmqpSettingsTest {
+
+  @Test
+  void defaults_followSpec() {
+    AmqpSettings settings = AmqpSettings.defaults();
+
+    assertThat(settings.inputQueue()).isEqualTo("broker_input_queue");
+    assertThat(settings.outputQueue()).isEqualTo("server_input_queue");
+    assertThat(settings.deadLetterQueue()).isEqualTo("broker_dead_letter_queue");
+    assertThat(settings.port()).isEqualTo(5672);
+    assertThat(settings.virtualHost()).isEqualTo("/");
+    assertThat(settings.prefetch()).isEqualTo(250);
+    assertThat(settings.maxMessageBytes()).isEqualTo(1024 * 1024);
+    assertThat(settings.tls()).isFalse();
+    assertThat(settings.tlsVerifyHostname()).isTrue();
+  }
+
+  @Test
+  void toString_neverShowsThePassword() {
+    AmqpSettings settings = AmqpSettings.builder().username("svc").password("s3cr3t-pw").build();
+
+    assertThat(settings.toString()).doesNotContain("s3cr3t-pw").contains("svc@127.0.0.1:5672");
+  }
+
+  @Test
+  void invalidValues_areRejectedWithTheirName() {
+    assertThatThrownBy(() -> AmqpSettings.builder().port(0).build()).hasMessageContaining("port");
+    assertThatThrownBy(() -> AmqpSettings.builder().prefetch(0).build())
+        .hasMessageContaining("prefetch");
+    assertThatThrownBy(() -> AmqpSettings.builder().host(" ").build()).hasMessageContaining("host");
+    assertThatThrownBy(() -> AmqpSettings.builder().outputQueue("broker_input_queue").build())
+        .hasMessageContaining("must differ");
+    assertThatThrownBy(() -> AmqpSettings.builder().inputQueue("amq.x").build())
+        .hasMessageContaining("inputQueue");
+    assertThatThrownBy(
+            () ->
+                AmqpSettings.builder()
+                    .reconnectBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1))
+                    .build())
+        .hasMessageContaining("reconnectMax");
+    assertThatThrownBy(() -> AmqpSettings.builder().maxJsonDepth(0).build())
+        .hasMessageContaining("maxJsonDepth");
+  }
+
+  @Test
+  void toBuilder_keepsEveryValue() {
+    AmqpSettings settings =
+        AmqpSettings.builder().host("mq").port(5671).tls(true).prefetch(10).maxJsonDepth(8).build();
+
+    assertThat(settings.toBuilder().build()).isEqualTo(settings);
+  }
+}

@@ -1,0 +1,114 @@
+package dev.acs.broker.adapter.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Forced closes of the broker's connections (rabbitmqctl close_connection, by client-provided name)
+ * while a producer keeps feeding the input: nothing may be lost, and only messages in flight at a
+ * fault may be duplicated. In flight means unacknowledged, which the prefetch bounds, so each fault
+ * can duplicate at most {@code prefetch} messages.
+ */
+class ForcedCloseIT {
+
+  private RelayHarness harness;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness = new RelayHarness();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+  }
+
+  @Test
+  void closingPublisherThenConsumer_underLoad_losesNothing() throws Exception {
+    harness.start();
+    ConcurrentHashMap<Integer, AtomicInteger> outputs =
+        harness.collect(harness.settings.outputQueue());
+    AtomicBoolean producing = new AtomicBoolean(true);
+    AtomicInteger produced = new AtomicInteger();
+    Thread producer = new Thread(() -> produce(producing, produced), "it-producer");
+    producer.start();
+    try {
+      Await.until(() -> outputs.size() > 2_000, Duration.ofSeconds(60), () -> "relay under way");
+
+      RabbitCtl.closeConnection(harness.publisherConnectionName());
+      Await.until(
+          () ->
+              harness.transport.health().recoveries() >= 1
+                  && harness.transport.health().consuming(),
+          Duration.ofSeconds(30),
+          () -> "publisher restored: " + harness.transport.health());
+      int afterFirst = outputs.size();
+      Await.until(
+          () -> outputs.size() > afterFirst + 2_000,
+          Duration.ofSeconds(60),
+          () -> "relay resumed after the publisher fault");
+
+      RabbitCtl.closeConnection(harness.consumerConnectionName());
+      Await.until(
+          () ->
+              harness.transport.health().recoveries() >= 2
+                  && harness.transport.health().consuming(),
+          Duration.ofSeconds(30),
+          () -> "consumer restored: " + harness.transport.health());
+      int afterSecond = outputs.size();
+      Await.until(
+          () -> outputs.size() > afterSecond + 2_000,
+          Duration.ofSeconds(60),
+          () -> "relay resumed after the consumer fault");
+    } finally {
+      producing.set(false);
+      producer.join(30_000);
+    }
+
+    int total = produced.get();
+    Await.until(
+        () -> outputs.size() == total,
+        Duration.ofSeconds(120),
+        () -> "all " + total + " messages relayed, have " + outputs.size());
+    harness.assertSettledAndEmpty();
+    long duplicates = outputs.values().stream().mapToInt(c -> c.get() - 1).sum();
+    System.out.printf("forced close: %d messages, %d duplicates%n", total, duplicates);
+    assertThat(outputs.keySet()).hasSize(total);
+    assertThat(duplicates).isLessThanOrEqualTo(2L * harness.settings.prefetch());
+    assertThat(harness.messageCount(harness.settings.deadLetterQueue())).isZero();
+  }
+
+  /** Feeds the input on a connection of its own until told to stop. */
+  private void produce(AtomicBoolean producing, AtomicInteger produced) {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(harness.settings.host());
+    factory.setPort(harness.settings.port());
+    try (Connection connection = factory.newConnection("relay-it-producer")) {
+      Channel channel = connection.createChannel();
+      channel.confirmSelect();
+      AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+      int seq = 0;
+      while (producing.get()) {
+        for (int i = 0; i < 200; i++) {
+          channel.basicPublish(
+              "", harness.settings.inputQueue(), persistent, TestMessages.frontend(seq++));
+        }
+        channel.waitForConfirmsOrDie(30_000);
+        produced.set(seq);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("producer failed", e);
+    }
+  }
+}

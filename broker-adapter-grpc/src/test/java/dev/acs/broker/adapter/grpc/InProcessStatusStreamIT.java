@@ -1,0 +1,279 @@
+package dev.acs.broker.adapter.grpc;
+
+import static dev.acs.broker.adapter.grpc.FakeCentralServer.agent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.acs.broker.core.agent.AgentStatusUpdate;
+import dev.acs.broker.core.port.Subscription;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The status stream against an in-process central server: updates, healing, probe, shutdown. */
+class InProcessStatusStreamIT {
+
+  private InProcessCentral central;
+
+  @BeforeEach
+  void startServer() throws Exception {
+    central = new InProcessCentral();
+    central.fake.setAgents(List.of(agent("a1", "idle"), agent("a2", "busy")));
+  }
+
+  @AfterEach
+  void stopServer() throws Exception {
+    central.close();
+  }
+
+  @Test
+  void fullSnapshotReplaces_deltaUpserts_laterSnapshotRemovesTheUnlisted() throws Exception {
+    central.adapter().statusSource().subscribe(central.feed);
+    AgentStatusUpdate first = Await.next(central.feed.updates, "first snapshot");
+    assertThat(first.fullSnapshot()).isTrue();
+    assertThat(central.feed.agentIds()).containsExactlyInAnyOrder("a1", "a2");
+
+    central.fake.publishDelta(agent("a2", "idle"), agent("a3", "paused"));
+    assertThat(Await.next(central.feed.updates, "delta").fullSnapshot()).isFalse();
+    assertThat(central.feed.agentIds()).containsExactlyInAnyOrder("a1", "a2", "a3");
+    assertThat(central.feed.stateOf("a2")).isEqualTo("idle");
+
+    central.fake.setAgents(List.of(agent("a3", "idle")));
+    central.fake.publishSnapshot();
+    Await.next(central.feed.updates, "second snapshot");
+    assertThat(central.feed.agentIds()).containsExactly("a3");
+    assertThat(central.feed.stateOf("a3")).isEqualTo("idle");
+  }
+
+  @Test
+  void updates_arriveInOrder_fromOneThreadAtATime() throws Exception {
+    central.adapter().statusSource().subscribe(central.feed);
+    Await.next(central.feed.updates, "first snapshot");
+
+    for (int i = 0; i < 200; i++) {
+      central.fake.publishDelta(
+          agent("a1", i % 2 == 0 ? "busy" : "idle", java.util.Map.of("seq", "" + i)));
+    }
+
+    List<String> seqs = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      AgentStatusUpdate update = Await.next(central.feed.updates, "delta " + i);
+      seqs.add(update.agents().get(0).metrics().get("seq"));
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      expected.add("" + i);
+    }
+    assertThat(seqs).isEqualTo(expected);
+    assertThat(central.feed.maxConcurrentCalls).isEqualTo(1);
+    assertThat(central.feed.threads).containsExactly("grpc-status-TestBroker");
+  }
+
+  @Test
+  void everyWayTheStreamEnds_leadsToRegisteringAndSubscribingAgain_withGrowingBackoff()
+      throws Exception {
+    FakeCentralServer fake = central.fake;
+    fake.streamScript.add(FakeCentralServer.endAtOnce(Status.UNAVAILABLE.withDescription("gone")));
+    fake.streamScript.add(FakeCentralServer.endAtOnce(Status.INTERNAL.withDescription("boom")));
+    fake.streamScript.add(FakeCentralServer.endAtOnce(Status.UNIMPLEMENTED));
+    fake.streamScript.add(FakeCentralServer.endAtOnce(Status.CANCELLED.withDescription("bye")));
+    fake.streamScript.add(FakeCentralServer.endAtOnce(null));
+
+    central.adapter().statusSource().subscribe(central.feed);
+
+    Await.next(central.feed.updates, "snapshot after five broken streams");
+    assertThat(central.feed.interruptions)
+        .containsExactly(
+            "UNAVAILABLE: gone",
+            "INTERNAL: boom",
+            "UNIMPLEMENTED",
+            "CANCELLED: bye",
+            "stream completed by server");
+    assertThat(fake.subscriptions).hasSize(6);
+    assertThat(fake.registrations).as("one registration before every subscription").hasSize(6);
+
+    // No snapshot arrived in between, so each delay grew: 20 ms * 1.6^n, ±20 %, at most 200 ms.
+    List<Duration> delays = central.events.reconnectDelays;
+    assertThat(delays).hasSize(5);
+    double base = 20;
+    for (int n = 0; n < delays.size(); n++) {
+      assertThat(delays.get(n).toNanos() / 1e6)
+          .as("delay %d", n)
+          .isBetween(base * 0.8, Math.min(base * 1.2, 200));
+      base = Math.min(base * 1.6, 200);
+    }
+    // ...and the attempts really waited that long (the scheduler never runs a task early).
+    List<FakeCentralServer.SubscribeCall> calls = new ArrayList<>(fake.subscriptions);
+    for (int n = 1; n < calls.size(); n++) {
+      long gap = calls.get(n).nanoTime() - calls.get(n - 1).nanoTime();
+      assertThat(gap)
+          .as("gap before attempt %d", n)
+          .isGreaterThanOrEqualTo(delays.get(n - 1).toNanos());
+    }
+    assertThat(central.adapter().health().reconnectCount()).isEqualTo(5);
+    assertThat(central.adapter().health().registered()).isTrue();
+    assertThat(central.adapter().health().streamConnected()).isTrue();
+  }
+
+  @Test
+  void backoff_startsOverAfterASnapshot() throws Exception {
+    FakeCentralServer fake = central.fake;
+    for (int i = 0; i < 4; i++) {
+      fake.streamScript.add(FakeCentralServer.endAtOnce(Status.UNAVAILABLE));
+    }
+    central.adapter().statusSource().subscribe(central.feed);
+    Await.next(central.feed.updates, "snapshot");
+    assertThat(central.events.reconnectDelays.get(3)).isGreaterThan(Duration.ofMillis(60));
+
+    fake.endStreams(Status.UNAVAILABLE);
+
+    Await.next(central.feed.updates, "snapshot after the server ended the stream");
+    assertThat(central.events.reconnectDelays).hasSize(5);
+    assertThat(central.events.reconnectDelays.get(4))
+        .isBetween(Duration.ofMillis(16), Duration.ofMillis(24));
+  }
+
+  @Test
+  void streamEndedAfterASnapshot_keepsTheView_untilTheNextSnapshot() throws Exception {
+    central.adapter().statusSource().subscribe(central.feed);
+    Await.next(central.feed.updates, "snapshot");
+    central.fake.streamScript.add(
+        stream -> {
+          /* hold the resubscription without answering */
+          central.fake.keepOpen(stream);
+        });
+
+    central.fake.endStreams(Status.UNAVAILABLE.withDescription("server restarting"));
+
+    assertThat(Await.next(central.feed.interruptions, "interruption"))
+        .isEqualTo("UNAVAILABLE: server restarting");
+    Await.until(() -> central.fake.subscriptions.size() == 2, () -> "resubscribed");
+    assertThat(central.feed.agentIds()).containsExactlyInAnyOrder("a1", "a2");
+    assertThat(central.feed.registry.health().streamConnected()).isFalse();
+    assertThat(central.adapter().health().streamConnected()).isFalse();
+    assertThat(central.adapter().health().lastError()).isEqualTo("UNAVAILABLE: server restarting");
+  }
+
+  @Test
+  void probe_reconcilesTheRegistry_whenTheStreamMissedAChange() throws Exception {
+    central
+        .adapter(
+            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(100), Duration.ofMillis(100)))
+        .statusSource()
+        .subscribe(central.feed);
+    Await.next(central.feed.updates, "snapshot");
+
+    central.fake.setAgents(List.of(agent("a9", "idle")));
+
+    Await.until(
+        () -> central.feed.agentIds().equals(java.util.Set.of("a9")),
+        () -> "probe applied, view " + central.feed.agentIds());
+    assertThat(central.fake.probes.peek().getBrokerId()).isEqualTo("broker_test_1");
+    assertThat(central.feed.interruptions).isEmpty();
+  }
+
+  @Test
+  void probesThatHangTwice_replaceTheChannel_andResubscribe() throws Exception {
+    central
+        .adapter(
+            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(100), Duration.ofMillis(50)))
+        .statusSource()
+        .subscribe(central.feed);
+    Await.next(central.feed.updates, "snapshot");
+    central.fake.probesHang(true);
+
+    String reason = Await.next(central.feed.interruptions, "liveness failure");
+
+    assertThat(reason).startsWith("liveness probe failed 2 times in a row (DEADLINE_EXCEEDED");
+    central.fake.probesHang(false);
+    Await.until(() -> central.fake.subscriptions.size() == 2, () -> "resubscribed");
+    assertThat(central.channelsCreated).hasValue(2);
+    assertThat(central.fake.registrations).hasSize(2);
+  }
+
+  @Test
+  void cancel_endsTheStreamWithoutAnInterruption_andStopsEverything() throws Exception {
+    Subscription subscription = central.adapter().statusSource().subscribe(central.feed);
+    Await.next(central.feed.updates, "snapshot");
+    int eventsBefore = central.fake.events.get();
+
+    subscription.cancel();
+
+    Await.until(() -> central.fake.openStreams() == 0, () -> "the server saw the stream cancelled");
+    assertThat(central.fake.cancelledStreams).hasSize(1);
+    assertThat(central.feed.interruptions.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(central.fake.events.get())
+        .as("no new register or subscribe")
+        .isEqualTo(eventsBefore);
+    assertThat(central.adapter().health().streamConnected()).isFalse();
+    subscription.cancel();
+    central.adapter().close();
+  }
+
+  @Test
+  void close_stopsTheSchedulerItWasGiven_andShutsItsChannelDown() throws Exception {
+    java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+    List<io.grpc.ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    GrpcCentralServer adapter =
+        GrpcCentralServer.forChannel(
+            () -> {
+              io.grpc.ManagedChannel channel =
+                  io.grpc.inprocess.InProcessChannelBuilder.forName(central.name).build();
+              channels.add(channel);
+              return channel;
+            },
+            InProcessCentral.SETTINGS,
+            InProcessCentral.BROKER,
+            scheduler,
+            java.time.Clock.systemUTC(),
+            new java.util.SplittableRandom(1),
+            GrpcListener.NONE);
+    adapter.statusSource().subscribe(central.feed);
+    Await.next(central.feed.updates, "snapshot");
+
+    adapter.close();
+
+    assertThat(scheduler.isTerminated()).isTrue();
+    assertThat(channels).singleElement().satisfies(c -> assertThat(c.isTerminated()).isTrue());
+    assertThat(central.feed.interruptions).isEmpty();
+  }
+
+  @Test
+  void cancelFromInsideTheListener_doesNotDeadlock() throws Exception {
+    Subscription[] holder = new Subscription[1];
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    holder[0] =
+        central
+            .adapter()
+            .statusSource()
+            .subscribe(
+                new dev.acs.broker.core.port.AgentStatusListener() {
+                  @Override
+                  public void onStatus(AgentStatusUpdate update) {
+                    holder[0].cancel();
+                    cancelled.countDown();
+                  }
+
+                  @Override
+                  public void onInterrupted(String reason) {}
+                });
+
+    assertThat(cancelled.await(5, TimeUnit.SECONDS)).isTrue();
+    Await.until(() -> central.fake.openStreams() == 0, () -> "stream cancelled");
+  }
+
+  @Test
+  void secondSubscriber_isRefused() {
+    central.adapter().statusSource().subscribe(central.feed);
+
+    assertThatThrownBy(() -> central.adapter().statusSource().subscribe(new RegistryFeed()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("one subscriber");
+  }
+}

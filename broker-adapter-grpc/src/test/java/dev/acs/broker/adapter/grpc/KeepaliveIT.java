@@ -1,0 +1,98 @@
+package dev.acs.broker.adapter.grpc;
+
+import static dev.acs.broker.adapter.grpc.FakeCentralServer.agent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker's channel respects the central server's keepalive policy. The server here enforces
+ * grpcio's default policy at its real strength (pings no more often than every 5 minutes, none
+ * without calls, GOAWAY {@code too_many_pings} after two early ones): any ping at all from the
+ * broker during the test would count as early. What is scaled down is the idle time: 2 s stand for
+ * grpcio's 10 minutes (a factor of 300, the same that turns its 5 minutes into 1 s).
+ */
+class KeepaliveIT {
+
+  private static final Duration SCALED_TEN_MINUTES = Duration.ofSeconds(2);
+
+  private final RegistryFeed feed = new RegistryFeed();
+  private final FakeCentralServer fake = new FakeCentralServer();
+  private NettyCentral central;
+  private GrpcCentralServer adapter;
+
+  @BeforeEach
+  void startServer() {
+    fake.setAgents(List.of(agent("a1", "idle")));
+    central =
+        NettyCentral.start(
+            fake,
+            builder ->
+                builder
+                    .permitKeepAliveTime(5, TimeUnit.MINUTES)
+                    .permitKeepAliveWithoutCalls(false));
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (adapter != null) {
+      adapter.close();
+    }
+    central.close();
+  }
+
+  @Test
+  void idleStream_withTheDefaultSettings_staysUp() throws Exception {
+    adapter =
+        GrpcCentralServer.create(
+            GrpcSettings.defaults("127.0.0.1", central.port()),
+            InProcessCentral.BROKER,
+            Clock.systemUTC(),
+            new SplittableRandom(1));
+    adapter.statusSource().subscribe(feed);
+    Await.next(feed.updates, "snapshot");
+
+    assertThat(feed.interruptions.poll(SCALED_TEN_MINUTES.toMillis(), TimeUnit.MILLISECONDS))
+        .as("no GOAWAY or other interruption while the stream is idle")
+        .isNull();
+
+    assertStillTheSameLiveStream();
+  }
+
+  @Test
+  void frequentProbes_sendDataNotPings_andTheStreamStaysUp() throws Exception {
+    adapter =
+        GrpcCentralServer.create(
+            GrpcSettings.defaults("127.0.0.1", central.port())
+                .withLiveness(Duration.ofMillis(100), Duration.ofMillis(100)),
+            InProcessCentral.BROKER,
+            Clock.systemUTC(),
+            new SplittableRandom(1));
+    adapter.statusSource().subscribe(feed);
+    Await.next(feed.updates, "snapshot");
+
+    assertThat(feed.interruptions.poll(SCALED_TEN_MINUTES.toMillis(), TimeUnit.MILLISECONDS))
+        .as("no GOAWAY or other interruption while probing")
+        .isNull();
+
+    assertThat(fake.probes.size()).isGreaterThanOrEqualTo(10);
+    assertStillTheSameLiveStream();
+  }
+
+  private void assertStillTheSameLiveStream() throws InterruptedException {
+    assertThat(fake.subscriptions).hasSize(1);
+    assertThat(fake.openStreams()).isEqualTo(1);
+    feed.updates.clear();
+    fake.publishDelta(agent("a2", "idle"));
+    Await.until(
+        () -> feed.agentIds().contains("a2"), () -> "a delta still arrives on the first stream");
+    assertThat(adapter.health().reconnectCount()).isZero();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.acs.broker.adapter.grpc;
+
+import static dev.acs.broker.adapter.grpc.FakeCentralServer.agent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A connection that goes silent without closing (a proxy stops forwarding, sockets stay open) is
+ * noticed by the liveness probe within the configured bound, and the broker recovers once bytes
+ * flow again.
+ */
+class LivenessIT {
+
+  private final RegistryFeed feed = new RegistryFeed();
+  private NettyCentral central;
+  private StallingProxy proxy;
+  private GrpcCentralServer adapter;
+
+  @AfterEach
+  void tearDown() {
+    if (adapter != null) {
+      adapter.close();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (central != null) {
+      central.close();
+    }
+  }
+
+  @Test
+  void silentlyDeadConnection_isDetectedWithinTheLivenessBound_andRecovered() throws Exception {
+    FakeCentralServer fake = new FakeCentralServer();
+    fake.setAgents(List.of(agent("a1", "idle"), agent("a2", "idle")));
+    central = NettyCentral.start(fake);
+    proxy = new StallingProxy(central.port());
+    GrpcSettings settings =
+        GrpcSettings.defaults("127.0.0.1", proxy.port())
+            .withLiveness(Duration.ofMillis(750), Duration.ofMillis(500))
+            .withRegistrationDeadline(Duration.ofSeconds(1))
+            .withBackoff(Duration.ofMillis(50), 1.6, 0.2, Duration.ofMillis(300));
+    assertThat(settings.livenessBound()).isEqualTo(Duration.ofSeconds(2));
+    adapter =
+        GrpcCentralServer.create(
+            settings, InProcessCentral.BROKER, Clock.systemUTC(), new SplittableRandom(3));
+    adapter.statusSource().subscribe(feed);
+    Await.next(feed.updates, "first snapshot");
+    Await.next(fake.probes, "a probe answered through the proxy");
+    // A cold JVM may have needed a second attempt to connect; only what follows the stall counts.
+    feed.interruptions.clear();
+
+    long stalledAt = System.nanoTime();
+    proxy.stall();
+    String reason = Await.next(feed.interruptions, Duration.ofSeconds(5), "liveness failure");
+    Duration detection = Duration.ofNanos(System.nanoTime() - stalledAt);
+
+    assertThat(reason).startsWith("liveness probe failed 2 times in a row");
+    // The bound plus a margin for thread scheduling; the stream itself never ended.
+    assertThat(detection).isLessThan(settings.livenessBound().plusMillis(500));
+    assertThat(adapter.health().streamConnected()).isFalse();
+    assertThat(feed.agentIds()).containsExactlyInAnyOrder("a1", "a2");
+
+    fake.setAgents(List.of(agent("a2", "busy"), agent("a3", "idle")));
+    proxy.resume();
+
+    Await.until(
+        () -> feed.agentIds().equals(RegistryFeed.ids(fake.agents())),
+        () -> "registry caught up after the connection came back, is " + feed.agentIds());
+    Await.until(
+        () -> adapter.health().streamConnected() && adapter.health().registered(),
+        () -> "connected again: " + adapter.health());
+    assertThat(fake.registrations.size()).isGreaterThanOrEqualTo(2);
+  }
+}
