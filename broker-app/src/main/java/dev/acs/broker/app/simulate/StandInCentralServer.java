@@ -164,7 +164,7 @@ public final class StandInCentralServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     synchronized (lock) {
       for (ServerCallStreamObserver<AgentStatusResponse> subscriber : subscribers) {
         try {
@@ -176,8 +176,13 @@ public final class StandInCentralServer implements AutoCloseable {
       subscribers.clear();
     }
     server.shutdown();
-    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException interrupted) {
       server.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 

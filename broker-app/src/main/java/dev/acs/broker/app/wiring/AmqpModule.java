@@ -2,22 +2,67 @@ package dev.acs.broker.app.wiring;
 
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.IntoSet;
+import dev.acs.broker.adapter.amqp.AmqpListener;
+import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.amqp.AmqpTransport;
+import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
+import javax.inject.Singleton;
 
-/** Binds the RabbitMQ adapter to the core's input and output ports. */
+/**
+ * Binds the RabbitMQ adapter to the core's input and output ports.
+ *
+ * <p>The transport connects (and declares the queues) only when the core starts consuming, that is
+ * after the first agent snapshot arrived: the start-up order of SPEC §6 (register, subscribe,
+ * connect RabbitMQ, consume), and messages waiting in RabbitMQ meet a real view of the agents.
+ */
 @Module
 public final class AmqpModule {
 
   private AmqpModule() {}
 
   @Provides
-  static InboundMessages inbound() {
-    throw new UnsupportedOperationException("the RabbitMQ adapter has not landed yet");
+  @Singleton
+  static AmqpSettings settings(BrokerConfig config) {
+    BrokerConfig.RabbitMq rabbit = config.rabbitMq();
+    return AmqpSettings.builder()
+        .host(rabbit.host())
+        .port(rabbit.port())
+        .username(rabbit.username())
+        .password(rabbit.password())
+        .virtualHost(rabbit.virtualHost())
+        .tls(rabbit.tls())
+        .inputQueue(rabbit.inputQueue())
+        .outputQueue(rabbit.outputQueue())
+        .deadLetterQueue(rabbit.deadLetterQueue())
+        .prefetch(rabbit.prefetch())
+        .build();
   }
 
   @Provides
-  static OutboundPublisher outbound() {
-    throw new UnsupportedOperationException("the RabbitMQ adapter has not landed yet");
+  @Singleton
+  static AmqpTransport transport(AmqpSettings settings, BrokerIdentity identity) {
+    return new AmqpTransport(settings, identity, AmqpListener.NONE);
+  }
+
+  @Provides
+  @Singleton
+  static InboundMessages inbound(AmqpTransport transport, AmqpSettings settings) {
+    return new ConnectingInboundMessages(transport, settings.endpoint());
+  }
+
+  @Provides
+  static OutboundPublisher outbound(AmqpTransport transport) {
+    return transport.outbound();
+  }
+
+  @Provides
+  @IntoSet
+  @Transports
+  static AutoCloseable closeRabbitMq(AmqpTransport transport) {
+    return transport;
   }
 }

@@ -2,16 +2,49 @@ package dev.acs.broker.app.wiring;
 
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.IntoSet;
+import dev.acs.broker.adapter.grpc.GrpcCentralServer;
+import dev.acs.broker.adapter.grpc.GrpcSettings;
+import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.port.AgentStatusSource;
+import java.time.Clock;
+import java.util.random.RandomGenerator;
+import javax.inject.Singleton;
 
-/** Binds the gRPC adapter to the core's agent status port. */
+/**
+ * Binds the gRPC adapter to the core's agent status port. Subscribing registers the broker and
+ * follows the stream; the adapter heals the stream by itself.
+ */
 @Module
 public final class GrpcModule {
 
   private GrpcModule() {}
 
   @Provides
-  static AgentStatusSource statusSource() {
-    throw new UnsupportedOperationException("the gRPC adapter has not landed yet");
+  @Singleton
+  static GrpcSettings settings(BrokerConfig config) {
+    BrokerConfig.Grpc grpc = config.grpc();
+    GrpcSettings settings = GrpcSettings.defaults(grpc.host(), grpc.port());
+    return grpc.tls() ? settings.withTls(grpc.trustCertificate()) : settings;
+  }
+
+  @Provides
+  @Singleton
+  static GrpcCentralServer centralServer(
+      GrpcSettings settings, BrokerIdentity identity, Clock clock, RandomGenerator random) {
+    return GrpcCentralServer.create(settings, identity, clock, random);
+  }
+
+  @Provides
+  static AgentStatusSource statusSource(GrpcCentralServer centralServer) {
+    return centralServer.statusSource();
+  }
+
+  @Provides
+  @IntoSet
+  @Transports
+  static AutoCloseable closeGrpc(GrpcCentralServer centralServer) {
+    return centralServer;
   }
 }

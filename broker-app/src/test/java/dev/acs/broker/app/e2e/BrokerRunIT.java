@@ -1,0 +1,323 @@
+package dev.acs.broker.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.acs.broker.app.Await;
+import dev.acs.broker.app.simulate.StandInCentralServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * End-to-end: the real {@code broker.jar} as a child process against the real RabbitMQ on
+ * 127.0.0.1:5672 and the stand-in central server in this JVM.
+ */
+class BrokerRunIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private StandInCentralServer central;
+  private Rabbit rabbit;
+  private final List<BrokerProcess> brokers = new ArrayList<>();
+
+  @BeforeEach
+  void setUp(TestInfo test) throws Exception {
+    central = StandInCentralServer.start(0);
+    String name = test.getTestMethod().orElseThrow().getName();
+    rabbit = new Rabbit(name.length() > 30 ? name.substring(0, 30) : name);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (BrokerProcess broker : brokers) {
+      broker.close();
+    }
+    rabbit.close();
+    central.close();
+  }
+
+  private BrokerProcess startBroker(String... extra) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add("run");
+    args.addAll(
+        List.of(
+            "--grpc-host", "127.0.0.1",
+            "--grpc-port", String.valueOf(central.port()),
+            "--rabbitmq-host", "127.0.0.1",
+            "--snapshot-timeout", "20s",
+            "--drain-timeout", "10s"));
+    args.addAll(rabbit.queueOptions());
+    args.addAll(List.of(extra));
+    BrokerProcess broker =
+        BrokerProcess.start(args, Map.of("BROKER_ID", "broker_it", "BROKER_NAME", "Broker-IT"));
+    brokers.add(broker);
+    return broker;
+  }
+
+  private BrokerProcess startReadyBroker() throws Exception {
+    BrokerProcess broker = startBroker();
+    broker.awaitReady();
+    return broker;
+  }
+
+  /** A frontend TEXT message shaped like SPEC §3's example, plus a field nobody knows. */
+  private static Map<String, Object> frontendText(String messageId, String text) {
+    Map<String, Object> message = new LinkedHashMap<>();
+    message.put("message_id", messageId);
+    message.put("sender_id", "web_1a2b3c4d");
+    message.put("receiver_id", "server");
+    message.put("text_payload", text);
+    message.put("send_timestamp", "10:42:07");
+    message.put("message_type", "TEXT");
+    message.put("_connection_type", "frontend");
+    message.put("_client_id", "web_1a2b3c4d");
+    message.put("routing_status", "pending");
+    message.put("x_unknown", Map.of("nested", List.of(1, 2, 3)));
+    return message;
+  }
+
+  private static Map<String, Object> fromAgent(
+      String type, String messageId, String sender, String receiver) {
+    Map<String, Object> message = new LinkedHashMap<>();
+    message.put("message_id", messageId);
+    message.put("message_type", type);
+    message.put("sender_id", sender);
+    message.put("receiver_id", receiver);
+    message.put("text_payload", "from " + sender);
+    message.put("routing_status", "pending");
+    return message;
+  }
+
+  @Test
+  @DisplayName("A frontend TEXT message goes to an online agent with SPEC §4's field changes only")
+  void frontendText_isRoutedToTheOnlineAgent() throws Exception {
+    central.putAgent("agent_1", "idle");
+    central.putAgent("agent_2", "offline");
+    BrokerProcess broker = startReadyBroker();
+
+    rabbit.publish(frontendText("k3x9qa", "hello"));
+    Map<String, Object> routed = rabbit.awaitOutput(WAIT);
+
+    Map<String, Object> expected = frontendText("k3x9qa", "hello");
+    expected.put("receiver_id", "agent_1");
+    expected.put("routing_status", "routed");
+    expected.remove("_client_id");
+    assertThat(routed).isEqualTo(expected);
+    assertThat(central.registrations())
+        .contains(new StandInCentralServer.Registration("broker_it", "Broker-IT"));
+    assertThat(broker.terminate(WAIT)).isZero();
+  }
+
+  @Test
+  void explicitReceiver_isHonoured_andErrorsAreForwarded() throws Exception {
+    central.putAgent("agent_1", "idle");
+    central.putAgent("agent_2", "idle");
+    central.putAgent("agent_3", "idle");
+    startReadyBroker();
+
+    for (int i = 0; i < 5; i++) {
+      rabbit.publish(fromAgent("REPLY", "msg_r" + i, "agent_1", "agent_2"));
+    }
+    Map<String, Object> error = fromAgent("ERROR", "msg_e", "agent_3", "web_00000001");
+    error.remove("routing_status");
+    error.put("error_details", "LLM timeout");
+    rabbit.publish(error);
+
+    List<Map<String, Object>> outputs = rabbit.awaitOutputs(6, WAIT);
+    for (int i = 0; i < 5; i++) {
+      Map<String, Object> expected = fromAgent("REPLY", "msg_r" + i, "agent_1", "agent_2");
+      expected.put("routing_status", "routed");
+      assertThat(outputs.get(i)).isEqualTo(expected);
+    }
+    Map<String, Object> expectedError = new LinkedHashMap<>(error);
+    expectedError.put("routing_status", "error");
+    assertThat(outputs.get(5)).isEqualTo(expectedError);
+  }
+
+  @Test
+  void nobodyToTakeIt_answersWithTheReferenceErrors() throws Exception {
+    central.putAgent("agent_1", "Alice", "idle");
+    central.putAgent("agent_2", "Bob", "offline");
+    startReadyBroker();
+
+    rabbit.publish(fromAgent("TEXT", "msg_self", "agent_1", "server"));
+    Map<String, Object> onlyYou = rabbit.awaitOutput(WAIT);
+    central.setState("agent_1", "offline");
+    Await.until(
+        WAIT,
+        "no-agent error once agent_1 is offline",
+        () -> {
+          rabbit.publish(frontendText("n0body", "anyone?"));
+          Map<String, Object> answer = rabbit.awaitOutput(WAIT);
+          return "No other online agents available to handle the message."
+              .equals(answer.get("error_details"));
+        });
+
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("message_id", "msg_self");
+    expected.put("message_type", "ERROR");
+    expected.put("sender_id", "broker_it");
+    expected.put("receiver_id", "agent_1");
+    expected.put("text_payload", "from agent_1");
+    expected.put("routing_status", "error");
+    expected.put("error_details", "Only you (Alice) are online right now.");
+    assertThat(onlyYou).isEqualTo(expected);
+  }
+
+  @Test
+  @DisplayName("Agents going offline or online change routing within a second")
+  void statusChanges_changeRoutingWithinASecond() throws Exception {
+    central.putAgent("agent_1", "idle");
+    central.putAgent("agent_2", "offline");
+    startReadyBroker();
+    rabbit.publish(frontendText("before", "x"));
+    assertThat(rabbit.awaitOutput(WAIT)).containsEntry("receiver_id", "agent_1");
+
+    central.setState("agent_1", "offline");
+    central.setState("agent_2", "idle");
+    long changedAt = System.nanoTime();
+    int[] probe = {0};
+    Await.until(
+        Duration.ofSeconds(1),
+        "a message routed to agent_2 within a second of the change",
+        () -> {
+          rabbit.publish(frontendText("probe" + probe[0]++, "x"));
+          return "agent_2".equals(rabbit.awaitOutput(WAIT).get("receiver_id"));
+        });
+    assertThat(Duration.ofNanos(System.nanoTime() - changedAt)).isLessThan(Duration.ofSeconds(1));
+    for (int i = 0; i < 5; i++) {
+      rabbit.publish(frontendText("after" + i, "x"));
+      assertThat(rabbit.awaitOutput(WAIT)).containsEntry("receiver_id", "agent_2");
+    }
+  }
+
+  @Test
+  @DisplayName("Messages published before the broker starts are routed with a real view of agents")
+  void messagesWaitingBeforeStart_areRoutedToAgents() throws Exception {
+    central.putAgent("agent_1", "idle");
+    central.putAgent("agent_2", "busy");
+    List<Map<String, Object>> early = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      early.add(frontendText("early" + i, "x"));
+    }
+    rabbit.publishAll(early);
+
+    startBroker();
+    List<Map<String, Object>> outputs = rabbit.awaitOutputs(50, Duration.ofSeconds(60));
+
+    assertThat(outputs)
+        .allSatisfy(
+            message -> {
+              assertThat(message).containsEntry("routing_status", "routed");
+              assertThat(message.get("receiver_id")).isIn("agent_1", "agent_2");
+            });
+  }
+
+  @Test
+  @DisplayName("SIGTERM under load: exit 0, nothing lost, nothing duplicated")
+  void sigterm_underLoad_exits0_withoutLossOrDuplicates() throws Exception {
+    central.putAgent("agent_1", "idle");
+    central.putAgent("agent_2", "idle");
+    int total = 3000;
+    BrokerProcess broker = startReadyBroker();
+    publishInBackground(total);
+    Await.until(WAIT, "some messages routed", () -> rabbit.depth(rabbit.outputQueue) >= 200);
+
+    int exitCode = broker.terminate(Duration.ofSeconds(30));
+    assertThat(exitCode).as(broker.output()).isZero();
+    assertThat(broker.output()).contains("Shutdown requested (SIGTERM)").contains("stopped");
+
+    startReadyBroker();
+    Map<String, Integer> seen = collectUntil(total);
+    assertThat(seen).hasSize(total);
+    assertThat(seen.values()).allMatch(count -> count == 1);
+  }
+
+  @Test
+  @DisplayName("SIGKILL under load, then a restart: nothing lost")
+  void sigkill_underLoad_thenRestart_losesNothing() throws Exception {
+    central.putAgent("agent_1", "idle");
+    central.putAgent("agent_2", "idle");
+    int total = 3000;
+    BrokerProcess broker = startReadyBroker();
+    publishInBackground(total);
+    Await.until(WAIT, "some messages routed", () -> rabbit.depth(rabbit.outputQueue) >= 200);
+
+    broker.kill();
+
+    startReadyBroker();
+    Map<String, Integer> seen = collectUntil(total);
+    assertThat(seen).hasSize(total);
+    int duplicates = seen.values().stream().mapToInt(count -> count - 1).sum();
+    // Only what was in flight at the kill may come twice: at most the prefetch window.
+    assertThat(duplicates).isLessThanOrEqualTo(100);
+  }
+
+  @Test
+  void missingRequiredConfiguration_exits2WithTheOptionAndVariable() throws Exception {
+    BrokerProcess broker =
+        BrokerProcess.start(List.of("run", "--grpc-port", "50051"), Map.of("RABBITMQ_HOST", "x"));
+    brokers.add(broker);
+
+    assertThat(broker.awaitExit(WAIT)).isEqualTo(2);
+    assertThat(broker.output())
+        .contains("Missing required option --grpc-host (or environment variable GRPC_HOST)");
+  }
+
+  private void publishInBackground(int total) {
+    Thread publisher =
+        new Thread(
+            () -> {
+              List<Map<String, Object>> batch = new ArrayList<>();
+              for (int i = 0; i < total; i++) {
+                batch.add(frontendText(String.format("m%05d", i), "load"));
+                if (batch.size() == 250) {
+                  rabbit.publishAll(batch);
+                  batch.clear();
+                }
+              }
+              rabbit.publishAll(batch);
+            },
+            "it-publisher");
+    publisher.start();
+    Await.until(WAIT, "publishing started", () -> rabbit.depth(rabbit.inputQueue) > 0);
+  }
+
+  /** Reads the output queue until every message id was seen; counts each id. */
+  private Map<String, Integer> collectUntil(int total) {
+    Map<String, Integer> seen = new HashMap<>();
+    Await.until(
+        Duration.ofSeconds(90),
+        () -> total + " distinct messages, got " + seen.size() + "; missing e.g. " + missing(seen),
+        () -> {
+          Map<String, Object> message;
+          while ((message = rabbit.poll()) != null) {
+            assertThat(message).containsEntry("routing_status", "routed");
+            seen.merge((String) message.get("message_id"), 1, Integer::sum);
+          }
+          return seen.size() >= total;
+        });
+    return seen;
+  }
+
+  private static Set<String> missing(Map<String, Integer> seen) {
+    Set<String> missing = new TreeSet<>();
+    for (int i = 0; i < 3000 && missing.size() < 5; i++) {
+      String id = String.format("m%05d", i);
+      if (!seen.containsKey(id)) {
+        missing.add(id);
+      }
+    }
+    return missing;
+  }
+}
