@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
 public final class RunCommand implements Callable<Integer> {
 
   /** The routable states the reference broker used: {@code Availability.reference()}. */
-  public static final String DEFAULT_ROUTABLE_STATES = "initializing,idle,busy,paused";
+  public static final String DEFAULT_ROUTABLE_STATES = "idle>busy,initializing";
 
   /** The environment variable each option falls back on, by option name. */
   public static final Map<String, String> ENVIRONMENT_VARIABLES = environmentVariables();
@@ -180,7 +180,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--prefetch",
       paramLabel = "N",
-      defaultValue = "100",
+      defaultValue = "250",
       description =
           "Most unacknowledged messages held at once. Env: BROKER_PREFETCH."
               + " Default: ${DEFAULT-VALUE}.")
@@ -209,23 +209,34 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--routing-policy",
       paramLabel = "POLICY",
-      defaultValue = "random",
+      defaultValue = "sticky",
       description =
           "How the receiver is chosen: ${COMPLETION-CANDIDATES}. Env: BROKER_ROUTING_POLICY."
               + " Default: ${DEFAULT-VALUE}.",
       completionCandidates = RoutingPolicies.Names.class)
-  private String routingPolicy = "random";
+  private String routingPolicy = "sticky";
 
   @Option(
       names = "--park-timeout",
       paramLabel = "DURATION",
-      defaultValue = "0s",
+      defaultValue = "30s",
       converter = DurationConverter.class,
       description =
           "How long a message that no agent can take yet waits for one before the broker answers"
               + " with the no-agent error; 0s answers at once, as the reference broker did."
               + " Env: BROKER_PARK_TIMEOUT. Default: ${DEFAULT-VALUE}.")
-  private Duration parkTimeout = Duration.ZERO;
+  private Duration parkTimeout = Duration.ofSeconds(30);
+
+  @Option(
+      names = "--outstanding-expiry",
+      paramLabel = "DURATION",
+      defaultValue = "5m",
+      converter = DurationConverter.class,
+      description =
+          "How long a message routed to an agent counts as its unanswered work (least-loaded and"
+              + " sticky fallback) when no answer comes. Env: BROKER_OUTSTANDING_EXPIRY."
+              + " Default: ${DEFAULT-VALUE}.")
+  private Duration outstandingExpiry = Duration.ofMinutes(5);
 
   @Option(
       names = "--wait-for-sticky-agent",
@@ -322,6 +333,7 @@ public final class RunCommand implements Callable<Integer> {
           policy(),
           parkTimeout,
           waitForStickyAgent,
+          outstandingExpiry,
           availability(),
           format(),
           level());
@@ -492,6 +504,7 @@ public final class RunCommand implements Callable<Integer> {
     variables.put("--routing-policy", "BROKER_ROUTING_POLICY");
     variables.put("--park-timeout", "BROKER_PARK_TIMEOUT");
     variables.put("--wait-for-sticky-agent", "BROKER_WAIT_FOR_STICKY_AGENT");
+    variables.put("--outstanding-expiry", "BROKER_OUTSTANDING_EXPIRY");
     variables.put("--routable-states", "BROKER_ROUTABLE_STATES");
     variables.put("--log-format", "BROKER_LOG_FORMAT");
     variables.put("--log-level", "BROKER_LOG_LEVEL");

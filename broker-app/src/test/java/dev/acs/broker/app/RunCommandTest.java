@@ -96,10 +96,12 @@ class RunCommandTest {
     assertThat(config.identity().name()).isEqualTo("Broker-box7");
     assertThat(config.snapshotTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(config.routingPolicy()).isEqualTo("random");
-    assertThat(config.parkTimeout()).isEqualTo(Duration.ZERO);
+    assertThat(config.routingPolicy()).isEqualTo("sticky");
+    assertThat(config.parkTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.waitForStickyAgent()).isFalse();
-    assertThat(config.routableStates()).isEqualTo(Availability.reference());
+    assertThat(config.outstandingExpiry()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.routableStates()).isEqualTo(Availability.preferIdle());
+    assertThat(config.rabbitMq().prefetch()).isEqualTo(250);
     assertThat(config.logFormat()).isEqualTo(BrokerConfig.LogFormat.TEXT);
     assertThat(config.logLevel()).isNull();
   }
@@ -256,8 +258,10 @@ class RunCommandTest {
   }
 
   @Test
-  void defaultRoutableStates_areTheReferenceRule() {
+  void defaultRoutableStates_preferIdleAgents_andTheReferenceRuleCanBeReproduced() {
     assertThat(Availability.parse(RunCommand.DEFAULT_ROUTABLE_STATES))
+        .isEqualTo(Availability.preferIdle());
+    assertThat(Availability.parse("initializing,idle,busy,paused"))
         .isEqualTo(Availability.reference());
   }
 

@@ -27,6 +27,7 @@ public final class TestConfigs {
         "random",
         Duration.ZERO,
         false,
+        Duration.ofMinutes(5),
         Availability.reference(),
         BrokerConfig.LogFormat.TEXT,
         null);

@@ -115,11 +115,15 @@ final class FakeCentralServer {
     return open.size();
   }
 
-  /** A script step: send the snapshot, then keep the stream open (the default). */
+  /**
+   * A script step: keep the stream open and send the snapshot (the default). The stream is
+   * registered as open first: a client that has seen the snapshot may at once ask the test to end
+   * open streams, and this one must be among them.
+   */
   StreamScript snapshotAndStay() {
     return stream -> {
-      stream.onNext(snapshot());
       keepOpen(stream);
+      stream.onNext(snapshot());
     };
   }
 

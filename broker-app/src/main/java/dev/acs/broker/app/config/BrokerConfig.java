@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  *     at once, as the reference broker did
  * @param waitForStickyAgent whether the sticky policy parks a message for its conversation's busy
  *     agent rather than choosing another
+ * @param outstandingExpiry how long a routed message counts as its agent's unanswered work
  * @param routableStates which agent states may receive messages, in tiers of preference
  * @param logFormat how log lines are written
  * @param logLevel the level of the broker's own loggers, or {@code null} for the default
@@ -35,6 +36,7 @@ public record BrokerConfig(
     String routingPolicy,
     Duration parkTimeout,
     boolean waitForStickyAgent,
+    Duration outstandingExpiry,
     Availability routableStates,
     LogFormat logFormat,
     @Nullable String logLevel) {
@@ -50,6 +52,11 @@ public record BrokerConfig(
     Objects.requireNonNull(parkTimeout, "parkTimeout");
     if (parkTimeout.isNegative()) {
       throw new IllegalArgumentException("park timeout must not be negative, was " + parkTimeout);
+    }
+    Objects.requireNonNull(outstandingExpiry, "outstandingExpiry");
+    if (outstandingExpiry.isNegative() || outstandingExpiry.isZero()) {
+      throw new IllegalArgumentException(
+          "outstanding expiry must be positive, was " + outstandingExpiry);
     }
     Objects.requireNonNull(routableStates, "routableStates");
     Objects.requireNonNull(logFormat, "logFormat");

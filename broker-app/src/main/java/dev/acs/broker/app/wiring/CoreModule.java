@@ -19,7 +19,6 @@ import dev.acs.broker.core.routing.MessageRouter;
 import dev.acs.broker.core.routing.OutstandingWork;
 import dev.acs.broker.core.routing.RoutingPolicy;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,9 +65,8 @@ public abstract class CoreModule {
 
   @Provides
   @Singleton
-  static OutstandingWork outstandingWork(Clock clock) {
-    // An agent that never answers stops counting as loaded after this long.
-    return new OutstandingWork(clock, Duration.ofMinutes(5));
+  static OutstandingWork outstandingWork(BrokerConfig config, Clock clock) {
+    return new OutstandingWork(clock, config.outstandingExpiry());
   }
 
   @Provides

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * End-to-end: the real {@code broker.jar} as a child process against the real RabbitMQ on
@@ -64,8 +66,8 @@ class BrokerRunIT {
     return broker;
   }
 
-  private BrokerProcess startReadyBroker() throws Exception {
-    BrokerProcess broker = startBroker();
+  private BrokerProcess startReadyBroker(String... extra) throws Exception {
+    BrokerProcess broker = startBroker(extra);
     broker.awaitReady();
     return broker;
   }
@@ -98,12 +100,16 @@ class BrokerRunIT {
     return message;
   }
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sticky (the default)", "random"})
   @DisplayName("A frontend TEXT message goes to an online agent with SPEC §4's field changes only")
-  void frontendText_isRoutedToTheOnlineAgent() throws Exception {
+  void frontendText_isRoutedToTheOnlineAgent(String policy) throws Exception {
     central.putAgent("agent_1", "idle");
     central.putAgent("agent_2", "offline");
-    BrokerProcess broker = startReadyBroker();
+    BrokerProcess broker =
+        policy.equals("random")
+            ? startReadyBroker("--routing-policy", "random")
+            : startReadyBroker();
 
     rabbit.publish(frontendText("k3x9qa", "hello"));
     Map<String, Object> routed = rabbit.awaitOutput(WAIT);
@@ -148,7 +154,7 @@ class BrokerRunIT {
   void nobodyToTakeIt_answersWithTheReferenceErrors() throws Exception {
     central.putAgent("agent_1", "Alice", "idle");
     central.putAgent("agent_2", "Bob", "offline");
-    startReadyBroker();
+    startReadyBroker("--park-timeout", "0s");
 
     rabbit.publish(fromAgent("TEXT", "msg_self", "agent_1", "server"));
     Map<String, Object> onlyYou = rabbit.awaitOutput(WAIT);
@@ -172,6 +178,42 @@ class BrokerRunIT {
     expected.put("routing_status", "error");
     expected.put("error_details", "Only you (Alice) are online right now.");
     assertThat(onlyYou).isEqualTo(expected);
+  }
+
+  @Test
+  @DisplayName("A message nobody can take waits, parked, and goes to the first agent that comes up")
+  void parkedMessage_isRoutedWhenAnAgentComesOnline() throws Exception {
+    central.putAgent("agent_1", "paused");
+    BrokerProcess broker = startReadyBroker("--park-timeout", "60s");
+
+    rabbit.publish(frontendText("parked1", "anyone?"));
+    // Taken from the input (so held unacknowledged by the broker) and not answered.
+    Await.until(WAIT, "the broker took the message", () -> rabbit.depth(rabbit.inputQueue) == 0);
+    assertThat(broker.output()).doesNotContain("No other online agents");
+    assertThat(rabbit.poll()).isNull();
+
+    central.setState("agent_1", "idle");
+
+    Map<String, Object> routed = rabbit.awaitOutput(WAIT);
+    assertThat(routed)
+        .containsEntry("receiver_id", "agent_1")
+        .containsEntry("routing_status", "routed");
+  }
+
+  @Test
+  @DisplayName("With the sticky default, a conversation stays with its agent")
+  void stickyDefault_keepsAConversationWithItsAgent() throws Exception {
+    for (int i = 1; i <= 5; i++) {
+      central.putAgent("agent_" + i, "idle");
+    }
+    startReadyBroker();
+
+    for (int i = 0; i < 20; i++) {
+      rabbit.publish(frontendText("conv" + i, "turn " + i));
+    }
+    List<Map<String, Object>> outputs = rabbit.awaitOutputs(20, WAIT);
+
+    assertThat(outputs.stream().map(m -> m.get("receiver_id")).distinct()).hasSize(1);
   }
 
   @Test
