@@ -235,6 +235,9 @@ public final class RoutingService implements InboundHandler {
             ? decision
             : new RoutingDecision.Park("queued behind earlier parked messages of its conversation");
     observer.decided(message.envelope(), parkedDecision, nanoClock.getAsLong() - receivedAt);
+    if (LOG.isLoggable(Level.DEBUG)) {
+      LOG.log(Level.DEBUG, explain(message.envelope(), parkedDecision));
+    }
     return true;
   }
 
