@@ -129,13 +129,13 @@ public final class AdminServer implements LifecycleParticipant {
         String.join(", ", PATHS));
   }
 
-  /** The port listened on; useful when 0 was asked for. */
-  public synchronized int port() {
+  /** The address listened on; its port is useful when 0 was asked for. */
+  public synchronized InetSocketAddress address() {
     HttpServer current = server;
     if (current == null) {
       throw new IllegalStateException("the admin endpoint is not open");
     }
-    return current.getAddress().getPort();
+    return current.getAddress();
   }
 
   /** Closes the endpoint; idempotent. */
