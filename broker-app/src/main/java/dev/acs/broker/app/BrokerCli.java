@@ -1,6 +1,9 @@
 package dev.acs.broker.app;
 
 import dev.acs.broker.app.demo.DemoCommand;
+import dev.acs.broker.app.inspect.AgentsCommand;
+import dev.acs.broker.app.inspect.RouteCommand;
+import dev.acs.broker.app.inspect.StatusCommand;
 import dev.acs.broker.app.lifecycle.ProductionLauncher;
 import dev.acs.broker.app.simulate.SimulateCommand;
 import dev.acs.broker.core.application.BrokerStartupException;
@@ -77,6 +80,9 @@ public final class BrokerCli implements Callable<Integer> {
         .setDefaultValueProvider(simulate.environmentDefaults());
     // The demo's embedded AMQP broker is loaded only when `broker demo` runs (see DemoCommand).
     commandLine.addSubcommand("demo", new DemoCommand());
+    commandLine.addSubcommand("status", new StatusCommand());
+    commandLine.addSubcommand("agents", new AgentsCommand());
+    commandLine.addSubcommand("route", new RouteCommand());
     commandLine.setParameterExceptionHandler(BrokerCli::onParameterException);
     commandLine.setExecutionExceptionHandler(
         (failure, failed, parseResult) -> onFailure(failure, failed));
