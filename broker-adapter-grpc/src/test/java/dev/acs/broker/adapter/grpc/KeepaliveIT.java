@@ -71,7 +71,8 @@ class KeepaliveIT {
     adapter =
         GrpcCentralServer.create(
             GrpcSettings.defaults("127.0.0.1", central.port())
-                .withLiveness(Duration.ofMillis(100), Duration.ofMillis(100)),
+                // Frequent, but with deadlines a loaded 2-core CI machine still meets.
+                .withLiveness(Duration.ofMillis(250), Duration.ofMillis(250)),
             InProcessCentral.BROKER,
             Clock.systemUTC(),
             new SplittableRandom(1));
@@ -82,7 +83,7 @@ class KeepaliveIT {
         .as("no GOAWAY or other interruption while probing")
         .isNull();
 
-    assertThat(fake.probes.size()).isGreaterThanOrEqualTo(10);
+    assertThat(fake.probes.size()).isGreaterThanOrEqualTo(4);
     assertStillTheSameLiveStream();
   }
 
