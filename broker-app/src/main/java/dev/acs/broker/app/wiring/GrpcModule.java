@@ -9,6 +9,7 @@ import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.port.AgentStatusSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.random.RandomGenerator;
 import javax.inject.Singleton;
 
@@ -25,7 +26,13 @@ public final class GrpcModule {
   @Singleton
   static GrpcSettings settings(BrokerConfig config) {
     BrokerConfig.Grpc grpc = config.grpc();
-    GrpcSettings settings = GrpcSettings.defaults(grpc.host(), grpc.port());
+    Duration interval = grpc.livenessInterval();
+    Duration probeDeadline =
+        interval.compareTo(GrpcSettings.DEFAULT_PROBE_DEADLINE) < 0
+            ? interval
+            : GrpcSettings.DEFAULT_PROBE_DEADLINE;
+    GrpcSettings settings =
+        GrpcSettings.defaults(grpc.host(), grpc.port()).withLiveness(interval, probeDeadline);
     return grpc.tls() ? settings.withTls(grpc.trustCertificate()) : settings;
   }
 
