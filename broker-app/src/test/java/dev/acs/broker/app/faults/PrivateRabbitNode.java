@@ -33,6 +33,7 @@ final class PrivateRabbitNode implements AutoCloseable {
   private final String node;
   private final int amqpPort;
   private final Path directory;
+  private int distPort;
   private final Thread shutdownHook;
 
   private PrivateRabbitNode(String node, int amqpPort, Path directory) {
@@ -72,6 +73,7 @@ final class PrivateRabbitNode implements AutoCloseable {
   }
 
   private void launch(int distPort) throws IOException, InterruptedException {
+    this.distPort = distPort;
     Map<String, String> environment =
         Map.of(
             "RABBITMQ_NODENAME", node,
@@ -88,6 +90,15 @@ final class PrivateRabbitNode implements AutoCloseable {
     if (!acceptsConnections()) {
       throw new IOException("node " + node + " started but port " + amqpPort + " is closed");
     }
+  }
+
+  /**
+   * Stops the whole node (the Erlang VM exits, every connection drops) and starts it again on the
+   * same ports and data: durable queues and persistent messages must survive.
+   */
+  void restart() throws IOException, InterruptedException {
+    ctl("stop", directory.resolve("pid").toString());
+    launch(distPort);
   }
 
   /** The node's name, for {@code rabbitmqctl -n}. */
