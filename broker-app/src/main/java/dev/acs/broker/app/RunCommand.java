@@ -97,7 +97,8 @@ public final class RunCommand implements Callable<Integer> {
       description =
           "How often the central server's liveness is probed with GetAgentStatus; a silently dead"
               + " connection is noticed within 2 intervals plus the probe deadline (the smaller of"
-              + " 10s and the interval). Env: GRPC_LIVENESS_INTERVAL. Default: ${DEFAULT-VALUE}.")
+              + " 10s and half the interval). Env: GRPC_LIVENESS_INTERVAL."
+              + " Default: ${DEFAULT-VALUE}.")
   private Duration grpcLivenessInterval = BrokerConfig.Grpc.DEFAULT_LIVENESS_INTERVAL;
 
   @Option(

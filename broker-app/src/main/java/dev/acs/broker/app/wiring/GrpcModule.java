@@ -27,9 +27,12 @@ public final class GrpcModule {
   static GrpcSettings settings(BrokerConfig config) {
     BrokerConfig.Grpc grpc = config.grpc();
     Duration interval = grpc.livenessInterval();
+    // A deadline shorter than the interval: a probe that times out is over before the next tick,
+    // so two failures take 2 intervals + 1 deadline (GrpcSettings.livenessBound()).
+    Duration half = interval.dividedBy(2);
     Duration probeDeadline =
-        interval.compareTo(GrpcSettings.DEFAULT_PROBE_DEADLINE) < 0
-            ? interval
+        half.compareTo(GrpcSettings.DEFAULT_PROBE_DEADLINE) < 0
+            ? half
             : GrpcSettings.DEFAULT_PROBE_DEADLINE;
     GrpcSettings settings =
         GrpcSettings.defaults(grpc.host(), grpc.port()).withLiveness(interval, probeDeadline);

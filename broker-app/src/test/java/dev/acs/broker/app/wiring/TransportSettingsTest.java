@@ -24,7 +24,7 @@ class TransportSettingsTest {
   }
 
   @Test
-  void shortIntervals_reachTheAdapters_andTheProbeDeadlineNeverExceedsTheInterval() {
+  void shortIntervals_reachTheAdapters_withAProbeDeadlineOfHalfTheInterval() {
     BrokerConfig base = TestConfigs.config();
     BrokerConfig.RabbitMq rabbit = base.rabbitMq();
     BrokerConfig config =
@@ -58,7 +58,7 @@ class TransportSettingsTest {
 
     assertThat(amqp.heartbeat()).isEqualTo(Duration.ofSeconds(2));
     assertThat(grpc.livenessInterval()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(grpc.probeDeadline()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(grpc.livenessBound()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(grpc.probeDeadline()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(grpc.livenessBound()).isEqualTo(Duration.ofSeconds(5));
   }
 }
