@@ -1,5 +1,8 @@
 package dev.acs.broker.app;
 
+import dev.acs.broker.app.inspect.AgentsCommand;
+import dev.acs.broker.app.inspect.RouteCommand;
+import dev.acs.broker.app.inspect.StatusCommand;
 import dev.acs.broker.app.lifecycle.ProductionLauncher;
 import dev.acs.broker.app.simulate.SimulateCommand;
 import dev.acs.broker.core.application.BrokerStartupException;
@@ -68,6 +71,9 @@ public final class BrokerCli implements Callable<Integer> {
     commandLine.addSubcommand("run", run);
     commandLine.getSubcommands().get("run").setDefaultValueProvider(run.environmentDefaults());
     commandLine.addSubcommand("simulate", new SimulateCommand());
+    commandLine.addSubcommand("status", new StatusCommand());
+    commandLine.addSubcommand("agents", new AgentsCommand());
+    commandLine.addSubcommand("route", new RouteCommand());
     commandLine.setParameterExceptionHandler(BrokerCli::onParameterException);
     commandLine.setExecutionExceptionHandler(
         (failure, failed, parseResult) -> onFailure(failure, failed));

@@ -299,6 +299,35 @@ public final class RunCommand implements Callable<Integer> {
               + " debug logs one line per message). Env: BROKER_LOG_LEVEL.")
   private @Nullable String logLevel;
 
+  @Option(
+      names = "--admin-port",
+      paramLabel = "PORT",
+      defaultValue = "0",
+      description =
+          "Port of the admin HTTP endpoint (/metrics, /health/live, /health/ready, /agents);"
+              + " 0 turns it off. Env: BROKER_ADMIN_PORT. Default: ${DEFAULT-VALUE}.")
+  private int adminPort;
+
+  @Option(
+      names = "--admin-bind",
+      paramLabel = "ADDRESS",
+      defaultValue = BrokerConfig.Admin.DEFAULT_BIND,
+      description =
+          "Address the admin endpoint listens on. Env: BROKER_ADMIN_BIND."
+              + " Default: ${DEFAULT-VALUE}.")
+  private String adminBind = BrokerConfig.Admin.DEFAULT_BIND;
+
+  @Option(
+      names = "--readiness-staleness",
+      paramLabel = "DURATION",
+      defaultValue = "5m",
+      converter = DurationConverter.class,
+      description =
+          "How old the agent view (last status update or probe answer) may get before"
+              + " /health/ready reports unready. Env: BROKER_READINESS_STALENESS."
+              + " Default: ${DEFAULT-VALUE}.")
+  private Duration readinessStaleness = BrokerConfig.Admin.DEFAULT_STALENESS;
+
   /**
    * A command over an injected environment.
    *
@@ -361,7 +390,8 @@ public final class RunCommand implements Callable<Integer> {
           outstandingExpiry,
           availability(),
           format(),
-          level());
+          level(),
+          new BrokerConfig.Admin(adminBind.strip(), adminPort, readinessStaleness));
     } catch (IllegalArgumentException invalid) {
       throw new ParameterException(commandSpec().commandLine(), invalid.getMessage(), invalid);
     }
@@ -535,6 +565,9 @@ public final class RunCommand implements Callable<Integer> {
     variables.put("--routable-states", "BROKER_ROUTABLE_STATES");
     variables.put("--log-format", "BROKER_LOG_FORMAT");
     variables.put("--log-level", "BROKER_LOG_LEVEL");
+    variables.put("--admin-port", "BROKER_ADMIN_PORT");
+    variables.put("--admin-bind", "BROKER_ADMIN_BIND");
+    variables.put("--readiness-staleness", "BROKER_READINESS_STALENESS");
     // The password and its file are read by password(), which knows command line from environment.
     return java.util.Collections.unmodifiableMap(variables);
   }

@@ -52,6 +52,7 @@ abstract class AmqpEndpoint {
   private volatile boolean closed;
   private volatile boolean blocked;
   private volatile @Nullable String lastError;
+  private volatile @Nullable String misconfiguration;
   private boolean everOpened;
   private Duration nextDelay;
 
@@ -99,6 +100,15 @@ abstract class AmqpEndpoint {
 
   final @Nullable String lastError() {
     return lastError;
+  }
+
+  /**
+   * Why the first connection attempt was refused for good (bad credentials, missing virtual host or
+   * permissions, a queue declared with other arguments), or {@code null}. Once the endpoint has
+   * been open, the same refusals are retried instead: they may be a passing state of the server.
+   */
+  final @Nullable String misconfiguration() {
+    return misconfiguration;
   }
 
   final boolean isClosed() {
@@ -193,6 +203,16 @@ abstract class AmqpEndpoint {
     } catch (IOException | TimeoutException | RuntimeException failure) {
       String reason = describe(failure);
       lastError = reason;
+      String refusal = everOpened ? null : refusal(failure, reason);
+      if (refusal != null) {
+        LOG.error("{}", refusal);
+        misconfiguration = refusal;
+        if (next != null) {
+          abortQuietly(next);
+        }
+        onStateChange.run();
+        return;
+      }
       Duration delay = nextDelay;
       nextDelay =
           Duration.ofMillis(
@@ -246,6 +266,70 @@ abstract class AmqpEndpoint {
     } catch (IOException | RuntimeException ignored) {
       LOG.debug("aborting a channel: {}", ignored.toString());
     }
+  }
+
+  /**
+   * The operator-facing explanation of a refusal that retrying cannot fix, or {@code null} for
+   * failures worth retrying (the server down or restarting, a network problem).
+   */
+  @Nullable String refusal(Throwable failure, String reason) {
+    String where = "RabbitMQ at " + settings.endpoint();
+    if (failure instanceof com.rabbitmq.client.AuthenticationFailureException
+        || failure instanceof com.rabbitmq.client.PossibleAuthenticationFailureException) {
+      return where
+          + " refused the login of user '"
+          + settings.username()
+          + "' ("
+          + reason
+          + "); check the RabbitMQ user name and password";
+    }
+    int code = replyCode(failure);
+    if (code == com.rabbitmq.client.AMQP.NOT_ALLOWED) {
+      return where
+          + " refused user '"
+          + settings.username()
+          + "' on virtual host '"
+          + settings.virtualHost()
+          + "' ("
+          + reason
+          + "); check that the virtual host exists and that the user has permissions on it";
+    }
+    if (code == com.rabbitmq.client.AMQP.ACCESS_REFUSED) {
+      return where
+          + " denied user '"
+          + settings.username()
+          + "' access to the broker's queues ("
+          + reason
+          + "); grant configure, write and read permissions on the input, output and"
+          + " dead-letter queues";
+    }
+    if (code == com.rabbitmq.client.AMQP.PRECONDITION_FAILED) {
+      return where
+          + " has a queue that exists with other properties ("
+          + reason
+          + "); the broker declares its queues durable, not exclusive, not auto-delete and"
+          + " without arguments, as the other services of the system do: fix or delete that"
+          + " queue, or configure other queue names";
+    }
+    return null;
+  }
+
+  private static int replyCode(Throwable failure) {
+    Throwable cause = failure;
+    while (cause != null && !(cause instanceof ShutdownSignalException)) {
+      cause = cause.getCause();
+    }
+    if (cause == null) {
+      return -1;
+    }
+    Object reason = ((ShutdownSignalException) cause).getReason();
+    if (reason instanceof com.rabbitmq.client.AMQP.Connection.Close) {
+      return ((com.rabbitmq.client.AMQP.Connection.Close) reason).getReplyCode();
+    }
+    if (reason instanceof com.rabbitmq.client.AMQP.Channel.Close) {
+      return ((com.rabbitmq.client.AMQP.Channel.Close) reason).getReplyCode();
+    }
+    return -1;
   }
 
   /** A short reason without secrets: exception type and message, or the server's close reason. */

@@ -79,6 +79,9 @@ public final class AmqpTransport implements AutoCloseable {
    * Connects both connections and declares the queues, retrying with backoff (logging each attempt)
    * until both are open. Blocks until then; interruptible. Afterwards the transport restores lost
    * connections by itself.
+   *
+   * @throws AmqpConfigurationException when RabbitMQ refuses the broker for a reason retrying
+   *     cannot fix (credentials, virtual host, permissions, a queue with other arguments)
    */
   public void connect() throws InterruptedException {
     if (closed.get()) {
@@ -93,6 +96,13 @@ public final class AmqpTransport implements AutoCloseable {
       while (!(publisher.isOpen() && inbound.isOpen())) {
         if (closed.get()) {
           throw new IllegalStateException("the transport was closed while connecting");
+        }
+        String refusal =
+            publisher.misconfiguration() != null
+                ? publisher.misconfiguration()
+                : inbound.misconfiguration();
+        if (refusal != null) {
+          throw new AmqpConfigurationException(refusal);
         }
         stateMonitor.wait(1000);
       }

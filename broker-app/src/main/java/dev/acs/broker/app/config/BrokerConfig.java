@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param routableStates which agent states may receive messages, in tiers of preference
  * @param logFormat how log lines are written
  * @param logLevel the level of the broker's own loggers, or {@code null} for the default
+ * @param admin the admin HTTP endpoint (metrics, health, agents); off by default
  */
 public record BrokerConfig(
     BrokerIdentity identity,
@@ -39,7 +40,8 @@ public record BrokerConfig(
     Duration outstandingExpiry,
     Availability routableStates,
     LogFormat logFormat,
-    @Nullable String logLevel) {
+    @Nullable String logLevel,
+    Admin admin) {
 
   /** Requires every part but the log level. */
   public BrokerConfig {
@@ -60,6 +62,96 @@ public record BrokerConfig(
     }
     Objects.requireNonNull(routableStates, "routableStates");
     Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(admin, "admin");
+  }
+
+  /** A configuration with the admin endpoint off ({@link Admin#DISABLED}). */
+  public BrokerConfig(
+      BrokerIdentity identity,
+      Grpc grpc,
+      RabbitMq rabbitMq,
+      Duration snapshotTimeout,
+      Duration drainTimeout,
+      String routingPolicy,
+      Duration parkTimeout,
+      boolean waitForStickyAgent,
+      Duration outstandingExpiry,
+      Availability routableStates,
+      LogFormat logFormat,
+      @Nullable String logLevel) {
+    this(
+        identity,
+        grpc,
+        rabbitMq,
+        snapshotTimeout,
+        drainTimeout,
+        routingPolicy,
+        parkTimeout,
+        waitForStickyAgent,
+        outstandingExpiry,
+        routableStates,
+        logFormat,
+        logLevel,
+        Admin.DISABLED);
+  }
+
+  /** This configuration with another admin endpoint. */
+  public BrokerConfig withAdmin(Admin other) {
+    return new BrokerConfig(
+        identity,
+        grpc,
+        rabbitMq,
+        snapshotTimeout,
+        drainTimeout,
+        routingPolicy,
+        parkTimeout,
+        waitForStickyAgent,
+        outstandingExpiry,
+        routableStates,
+        logFormat,
+        logLevel,
+        other);
+  }
+
+  /**
+   * The admin HTTP endpoint: {@code /metrics}, {@code /health/live}, {@code /health/ready}, {@code
+   * /agents}.
+   *
+   * @param bindAddress the address to listen on ({@code 127.0.0.1} unless told otherwise)
+   * @param port the TCP port; 0 turns the endpoint off
+   * @param readinessStaleness how old the agent view may get before the broker reports unready
+   */
+  public record Admin(String bindAddress, int port, Duration readinessStaleness) {
+
+    /** The default bind address: loopback only. */
+    public static final String DEFAULT_BIND = "127.0.0.1";
+
+    /** The default readiness staleness bound. */
+    public static final Duration DEFAULT_STALENESS = Duration.ofMinutes(5);
+
+    /** The endpoint off, with the default bind address and staleness bound. */
+    public static final Admin DISABLED = new Admin(DEFAULT_BIND, 0, DEFAULT_STALENESS);
+
+    /** Requires a bind address, a port in 0..65535 and a positive staleness bound. */
+    public Admin {
+      Objects.requireNonNull(bindAddress, "bindAddress");
+      if (bindAddress.isBlank()) {
+        throw new IllegalArgumentException("admin bind address must not be blank");
+      }
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("admin port must be in 0..65535, was " + port);
+      }
+      Objects.requireNonNull(readinessStaleness, "readinessStaleness");
+      if (readinessStaleness.isNegative() || readinessStaleness.isZero()) {
+        throw new IllegalArgumentException(
+            "readiness staleness must be positive, was " + readinessStaleness);
+      }
+    }
+
+    /** Whether the endpoint is on. */
+    public boolean enabled() {
+      return port != 0;
+    }
   }
 
   /** How log lines are written. */

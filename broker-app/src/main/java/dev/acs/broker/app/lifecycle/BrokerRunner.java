@@ -7,6 +7,7 @@ import dev.acs.broker.core.application.BrokerService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,18 +25,30 @@ public final class BrokerRunner {
   private final BrokerService service;
   private final AgentRegistry registry;
   private final List<AutoCloseable> transports;
+  private final List<LifecycleParticipant> participants;
 
   /** A runner over the wired service; the transports are closed in set order at the end. */
-  @Inject
   public BrokerRunner(
       BrokerConfig config,
       BrokerService service,
       AgentRegistry registry,
       @Transports Set<AutoCloseable> transports) {
+    this(config, service, registry, transports, Set.of());
+  }
+
+  /** A runner that also tells {@code participants} (the admin endpoint, say) how the run goes. */
+  @Inject
+  public BrokerRunner(
+      BrokerConfig config,
+      BrokerService service,
+      AgentRegistry registry,
+      @Transports Set<AutoCloseable> transports,
+      Set<LifecycleParticipant> participants) {
     this.config = config;
     this.service = service;
     this.registry = registry;
     this.transports = List.copyOf(transports);
+    this.participants = List.copyOf(participants);
   }
 
   /**
@@ -50,6 +63,9 @@ public final class BrokerRunner {
     try {
       signal.startupBegins();
       try {
+        for (LifecycleParticipant participant : participants) {
+          participant.startupBegins();
+        }
         service.start(config.snapshotTimeout());
       } catch (InterruptedException interrupted) {
         if (!signal.isRequested()) {
@@ -69,6 +85,7 @@ public final class BrokerRunner {
         shutDown();
         return 0;
       }
+      tell(LifecycleParticipant::running);
       LOG.info(
           "Broker {} ready: consuming {}, publishing to {}",
           config.identity().name(),
@@ -79,11 +96,23 @@ public final class BrokerRunner {
       shutDown();
       return 0;
     } finally {
+      tell(LifecycleParticipant::stopped);
       signal.markStopped();
     }
   }
 
+  private void tell(Consumer<LifecycleParticipant> event) {
+    for (LifecycleParticipant participant : participants) {
+      try {
+        event.accept(participant);
+      } catch (RuntimeException failure) {
+        LOG.warn("{} failed on a lifecycle event: {}", participant, failure.toString());
+      }
+    }
+  }
+
   private void shutDown() throws InterruptedException {
+    tell(LifecycleParticipant::stopping);
     Duration drain = config.drainTimeout();
     boolean drained;
     try {

@@ -45,8 +45,9 @@ public final class AmqpModule {
 
   @Provides
   @Singleton
-  static AmqpTransport transport(AmqpSettings settings, BrokerIdentity identity) {
-    return new AmqpTransport(settings, identity, AmqpListener.NONE);
+  static AmqpTransport transport(
+      AmqpSettings settings, BrokerIdentity identity, AmqpListener listener) {
+    return new AmqpTransport(settings, identity, listener);
   }
 
   @Provides

@@ -11,7 +11,14 @@ import javax.inject.Singleton;
  * parsed configuration.
  */
 @Singleton
-@Component(modules = {CoreModule.class, AmqpModule.class, GrpcModule.class})
+@Component(
+    modules = {
+      CoreModule.class,
+      AmqpModule.class,
+      GrpcModule.class,
+      MetricsModule.class,
+      AdminModule.class
+    })
 public interface BrokerComponent {
 
   /** The runner of the whole broker. */

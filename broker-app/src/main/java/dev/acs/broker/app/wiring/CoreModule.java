@@ -5,6 +5,7 @@ import dagger.Provides;
 import dagger.multibindings.IntoSet;
 import dagger.multibindings.Multibinds;
 import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.app.lifecycle.LifecycleParticipant;
 import dev.acs.broker.app.logging.LoggingRoutingObserver;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
@@ -19,6 +20,8 @@ import dev.acs.broker.core.routing.MessageRouter;
 import dev.acs.broker.core.routing.OutstandingWork;
 import dev.acs.broker.core.routing.RoutingPolicy;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -107,10 +110,23 @@ public abstract class CoreModule {
     return parkTimer::shutdownNow;
   }
 
+  /**
+   * Observers beside the logging one (metrics, in production); modules add with {@code @IntoSet}.
+   */
+  @Multibinds
+  abstract Set<RoutingObserver> extraObservers();
+
+  /** What the broker's lifecycle tells about its run (the admin endpoint, in production). */
+  @Multibinds
+  abstract Set<LifecycleParticipant> lifecycleParticipants();
+
   @Provides
   @Singleton
-  static RoutingObserver observer() {
-    return new LoggingRoutingObserver();
+  static RoutingObserver observer(Set<RoutingObserver> extraObservers) {
+    List<RoutingObserver> all = new ArrayList<>();
+    all.add(new LoggingRoutingObserver());
+    all.addAll(extraObservers);
+    return CompositeRoutingObserver.of(all);
   }
 
   @Provides

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoSet;
 import dev.acs.broker.adapter.grpc.GrpcCentralServer;
+import dev.acs.broker.adapter.grpc.GrpcListener;
 import dev.acs.broker.adapter.grpc.GrpcSettings;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.core.BrokerIdentity;
@@ -42,8 +43,12 @@ public final class GrpcModule {
   @Provides
   @Singleton
   static GrpcCentralServer centralServer(
-      GrpcSettings settings, BrokerIdentity identity, Clock clock, RandomGenerator random) {
-    return GrpcCentralServer.create(settings, identity, clock, random);
+      GrpcSettings settings,
+      BrokerIdentity identity,
+      Clock clock,
+      RandomGenerator random,
+      GrpcListener listener) {
+    return GrpcCentralServer.create(settings, identity, clock, random, listener);
   }
 
   @Provides

@@ -235,6 +235,9 @@ public final class RoutingService implements InboundHandler {
             ? decision
             : new RoutingDecision.Park("queued behind earlier parked messages of its conversation");
     observer.decided(message.envelope(), parkedDecision, nanoClock.getAsLong() - receivedAt);
+    if (LOG.isLoggable(Level.DEBUG)) {
+      LOG.log(Level.DEBUG, explain(message.envelope(), parkedDecision));
+    }
     return true;
   }
 
@@ -305,7 +308,7 @@ public final class RoutingService implements InboundHandler {
       @Nullable OutboundMessage outbound,
       long receivedAt) {
     if (LOG.isLoggable(Level.DEBUG)) {
-      LOG.log(Level.DEBUG, message.envelope().describe() + " -> " + decision);
+      LOG.log(Level.DEBUG, explain(message.envelope(), decision));
     }
     if (decision instanceof RoutingDecision.Deliver deliver) {
       work.routedTo(deliver.agent().id());
@@ -330,6 +333,37 @@ public final class RoutingService implements InboundHandler {
             inFlight.end();
           }
         });
+  }
+
+  /** One log line that says what was decided and why: policy, candidates, choice, reason. */
+  private String explain(MessageEnvelope envelope, RoutingDecision decision) {
+    AgentView view = registry.view();
+    String outcome;
+    if (decision instanceof RoutingDecision.Deliver deliver) {
+      outcome =
+          "deliver to "
+              + deliver.agent().id()
+              + " ("
+              + deliver.agent().state().wireName()
+              + (deliver.explicitReceiver() ? ", named by the sender)" : ")");
+    } else if (decision instanceof RoutingDecision.Reject reject) {
+      outcome = "reject with '" + reject.errorDetails() + "'";
+    } else if (decision instanceof RoutingDecision.DeadLetter deadLetter) {
+      outcome = "dead-letter as " + deadLetter.code().code();
+    } else {
+      outcome = decision.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+    return envelope.describe()
+        + " -> "
+        + outcome
+        + " [policy "
+        + router.policy().name()
+        + ", "
+        + view.availableCount()
+        + " of "
+        + view.size()
+        + " agents available]: "
+        + decision.reason();
   }
 
   private void settle(

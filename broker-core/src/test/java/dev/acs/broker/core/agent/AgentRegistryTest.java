@@ -5,6 +5,7 @@ import static dev.acs.broker.core.testing.Agents.idle;
 import static dev.acs.broker.core.testing.Agents.offline;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.acs.broker.core.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class AgentRegistryTest {
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final AgentRegistry registry = new AgentRegistry(Availability.reference(), clock);
 
   @Test
