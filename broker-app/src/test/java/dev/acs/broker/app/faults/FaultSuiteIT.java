@@ -57,10 +57,12 @@ class FaultSuiteIT {
   }
 
   @AfterAll
-  static void stopNode() {
+  static void stopNode() throws IOException {
     if (node != null) {
       node.close();
     }
+    ResultsTable.write(
+        Scenario.REPORTS.resolve("results.jsonl"), Scenario.REPORTS.resolve("table.md"));
   }
 
   @BeforeEach
