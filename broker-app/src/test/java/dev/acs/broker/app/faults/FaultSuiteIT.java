@@ -265,7 +265,7 @@ class FaultSuiteIT {
             "vm_memory_high_watermark 0 (SIGTERM while blocked), then 0.4",
             endpoint())) {
       // A backlog, so the broker is mid-flow when the alarm goes off (publishers block then).
-      scenario.load("m", 0, 20_000).start().awaitDone(Duration.ofMinutes(3));
+      scenario.load("m", 0, 30_000).start().awaitDone(Duration.ofMinutes(3));
       ChildBroker broker = startBroker(scenario, "--drain-timeout", "5s");
       broker.awaitReady();
 
