@@ -164,14 +164,19 @@ final class ChildBroker implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.toHandle().destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
+  public void close() {
+    try {
+      if (process.isAlive()) {
+        process.toHandle().destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+      }
+      for (Thread reader : readers) {
+        reader.join(5_000);
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    } finally {
+      logFile.close();
     }
-    for (Thread reader : readers) {
-      reader.join(5_000);
-    }
-    logFile.close();
   }
 }

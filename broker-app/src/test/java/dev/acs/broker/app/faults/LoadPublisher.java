@@ -93,8 +93,8 @@ final class LoadPublisher implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    stop();
+  public void close() {
+    stopping = true;
   }
 
   private void rethrow() {

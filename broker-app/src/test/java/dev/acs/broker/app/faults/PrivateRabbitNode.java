@@ -121,7 +121,7 @@ final class PrivateRabbitNode implements AutoCloseable {
   /** Whether the AMQP port accepts a TCP connection now. */
   boolean acceptsConnections() {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), amqpPort)) {
-      return true;
+      return socket.isConnected();
     } catch (IOException refused) {
       return false;
     }
@@ -166,7 +166,7 @@ final class PrivateRabbitNode implements AutoCloseable {
         continue; // the shared node's distribution port
       }
       try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        return port;
+        return socket.getLocalPort();
       } catch (IOException inUse) {
         // Try another.
       }

@@ -124,8 +124,12 @@ final class QueueCollector implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stopping = true;
-    thread.join(10_000);
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -247,7 +247,7 @@ final class Scenario implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     for (ChildBroker broker : brokers) {
       broker.close();
     }
