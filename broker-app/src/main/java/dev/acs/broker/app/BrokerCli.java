@@ -1,5 +1,6 @@
 package dev.acs.broker.app;
 
+import dev.acs.broker.app.demo.DemoCommand;
 import dev.acs.broker.app.inspect.AgentsCommand;
 import dev.acs.broker.app.inspect.RouteCommand;
 import dev.acs.broker.app.inspect.StatusCommand;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code broker} command: {@code broker run} runs the message router, {@code broker simulate}
- * runs a stand-in central server with simulated agents and frontends.
+ * runs a stand-in central server with simulated agents and frontends, {@code broker demo} runs all
+ * of it in one JVM with an embedded AMQP broker.
  *
  * <p>Exit codes: 0 after an orderly shutdown, 1 for a fatal runtime failure, 2 for a usage or
  * configuration error.
@@ -70,7 +72,14 @@ public final class BrokerCli implements Callable<Integer> {
     RunCommand run = new RunCommand(environment, launcher);
     commandLine.addSubcommand("run", run);
     commandLine.getSubcommands().get("run").setDefaultValueProvider(run.environmentDefaults());
-    commandLine.addSubcommand("simulate", new SimulateCommand());
+    SimulateCommand simulate = new SimulateCommand(environment);
+    commandLine.addSubcommand("simulate", simulate);
+    commandLine
+        .getSubcommands()
+        .get("simulate")
+        .setDefaultValueProvider(simulate.environmentDefaults());
+    // The demo's embedded AMQP broker is loaded only when `broker demo` runs (see DemoCommand).
+    commandLine.addSubcommand("demo", new DemoCommand());
     commandLine.addSubcommand("status", new StatusCommand());
     commandLine.addSubcommand("agents", new AgentsCommand());
     commandLine.addSubcommand("route", new RouteCommand());
