@@ -90,6 +90,18 @@ public final class RunCommand implements Callable<Integer> {
   private @Nullable Path grpcTrustCertificate;
 
   @Option(
+      names = "--grpc-liveness-interval",
+      paramLabel = "DURATION",
+      defaultValue = "25s",
+      converter = DurationConverter.class,
+      description =
+          "How often the central server's liveness is probed with GetAgentStatus; a silently dead"
+              + " connection is noticed within 2 intervals plus the probe deadline (the smaller of"
+              + " 10s and half the interval). Env: GRPC_LIVENESS_INTERVAL."
+              + " Default: ${DEFAULT-VALUE}.")
+  private Duration grpcLivenessInterval = BrokerConfig.Grpc.DEFAULT_LIVENESS_INTERVAL;
+
+  @Option(
       names = "--rabbitmq-host",
       paramLabel = "HOST",
       description = "RabbitMQ host (required). Env: RABBITMQ_HOST.")
@@ -141,6 +153,17 @@ public final class RunCommand implements Callable<Integer> {
       defaultValue = "false",
       description = "Use TLS to RabbitMQ. Env: RABBITMQ_TLS. Default: ${DEFAULT-VALUE}.")
   private boolean rabbitTls;
+
+  @Option(
+      names = "--rabbitmq-heartbeat",
+      paramLabel = "DURATION",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description =
+          "AMQP heartbeat requested from RabbitMQ, whole seconds (0s turns it off); a silently"
+              + " dead connection is noticed about two heartbeats after its last frame."
+              + " Env: RABBITMQ_HEARTBEAT. Default: ${DEFAULT-VALUE}.")
+  private Duration rabbitHeartbeat = BrokerConfig.RabbitMq.DEFAULT_HEARTBEAT;
 
   @Option(
       names = "--broker-id",
@@ -340,7 +363,8 @@ public final class RunCommand implements Callable<Integer> {
           new BrokerIdentity(
               blankToNull(brokerId) == null ? generatedId() : brokerId.strip(),
               blankToNull(brokerName) == null ? "Broker-" + hostname() : brokerName.strip());
-      BrokerConfig.Grpc grpc = new BrokerConfig.Grpc(host, port, grpcTls, grpcTrustCertificate);
+      BrokerConfig.Grpc grpc =
+          new BrokerConfig.Grpc(host, port, grpcTls, grpcTrustCertificate, grpcLivenessInterval);
       BrokerConfig.RabbitMq rabbitMq =
           new BrokerConfig.RabbitMq(
               rabbit,
@@ -352,7 +376,8 @@ public final class RunCommand implements Callable<Integer> {
               inputQueue,
               outputQueue,
               deadLetterQueue,
-              prefetch);
+              prefetch,
+              rabbitHeartbeat);
       return new BrokerConfig(
           identity,
           grpc,
@@ -518,11 +543,13 @@ public final class RunCommand implements Callable<Integer> {
     variables.put("--grpc-port", "GRPC_PORT");
     variables.put("--grpc-tls", "GRPC_TLS");
     variables.put("--grpc-trust-cert", "GRPC_TRUST_CERT");
+    variables.put("--grpc-liveness-interval", "GRPC_LIVENESS_INTERVAL");
     variables.put("--rabbitmq-host", "RABBITMQ_HOST");
     variables.put("--rabbitmq-port", "RABBITMQ_PORT");
     variables.put("--rabbitmq-username", "RABBITMQ_USERNAME");
     variables.put("--rabbitmq-vhost", "RABBITMQ_VHOST");
     variables.put("--rabbitmq-tls", "RABBITMQ_TLS");
+    variables.put("--rabbitmq-heartbeat", "RABBITMQ_HEARTBEAT");
     variables.put("--broker-id", "BROKER_ID");
     variables.put("--broker-name", "BROKER_NAME");
     variables.put("--input-queue", "BROKER_INPUT_QUEUE");

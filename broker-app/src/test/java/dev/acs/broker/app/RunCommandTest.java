@@ -102,6 +102,8 @@ class RunCommandTest {
     assertThat(config.outstandingExpiry()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.routableStates()).isEqualTo(Availability.preferIdle());
     assertThat(config.rabbitMq().prefetch()).isEqualTo(250);
+    assertThat(config.rabbitMq().heartbeat()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(config.grpc().livenessInterval()).isEqualTo(Duration.ofSeconds(25));
     assertThat(config.logFormat()).isEqualTo(BrokerConfig.LogFormat.TEXT);
     assertThat(config.logLevel()).isNull();
   }
@@ -153,6 +155,8 @@ class RunCommandTest {
     environment.put("BROKER_ROUTABLE_STATES", "idle>busy,initializing");
     environment.put("BROKER_LOG_FORMAT", "json");
     environment.put("BROKER_LOG_LEVEL", "debug");
+    environment.put("RABBITMQ_HEARTBEAT", "4s");
+    environment.put("GRPC_LIVENESS_INTERVAL", "3s");
 
     assertThat(run(environment, "run")).isZero();
 
@@ -173,6 +177,18 @@ class RunCommandTest {
     assertThat(config.routableStates()).isEqualTo(Availability.preferIdle());
     assertThat(config.logFormat()).isEqualTo(BrokerConfig.LogFormat.JSON);
     assertThat(config.logLevel()).isEqualTo("DEBUG");
+    assertThat(config.rabbitMq().heartbeat()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(config.grpc().livenessInterval()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void run_heartbeatAndLivenessOptions_shortenFailureDetection() {
+    assertThat(run(REQUIRED, "run", "--rabbitmq-heartbeat", "2s", "--grpc-liveness-interval", "1s"))
+        .isZero();
+
+    BrokerConfig config = launchedConfig();
+    assertThat(config.rabbitMq().heartbeat()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.grpc().livenessInterval()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -224,7 +240,9 @@ class RunCommandTest {
     "--log-level, loud, Invalid --log-level",
     "--snapshot-timeout, soon, 'soon' is not a duration",
     "--grpc-port, 70000, gRPC port must be in 1..65535",
-    "--prefetch, 0, prefetch must be at least 1"
+    "--prefetch, 0, prefetch must be at least 1",
+    "--rabbitmq-heartbeat, 1500ms, RabbitMQ heartbeat must be whole seconds",
+    "--grpc-liveness-interval, 0s, gRPC liveness interval must be positive"
   })
   void run_invalidValue_exits2WithAClearMessage(String option, String value, String message) {
     assertThat(run(REQUIRED, "run", option, value)).isEqualTo(2);

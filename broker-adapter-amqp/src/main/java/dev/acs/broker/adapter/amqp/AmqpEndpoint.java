@@ -1,5 +1,6 @@
 package dev.acs.broker.adapter.amqp;
 
+import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -28,6 +29,13 @@ abstract class AmqpEndpoint {
 
   private static final Logger LOG = LoggerFactory.getLogger(AmqpEndpoint.class);
 
+  /**
+   * How long closing waits for RabbitMQ's close-ok on a connection it blocked (resource alarm): a
+   * blocked connection is not read by the server, so the handshake cannot finish and waiting the
+   * full connection timeout only delays shutdown.
+   */
+  static final int BLOCKED_CLOSE_TIMEOUT_MILLIS = 1_000;
+
   final String role;
   final AmqpSettings settings;
   final AmqpListener listener;
@@ -42,6 +50,7 @@ abstract class AmqpEndpoint {
   private volatile @Nullable Channel channel;
   private volatile long generation;
   private volatile boolean closed;
+  private volatile boolean blocked;
   private volatile @Nullable String lastError;
   private volatile @Nullable String misconfiguration;
   private boolean everOpened;
@@ -110,11 +119,19 @@ abstract class AmqpEndpoint {
     return lifecycle;
   }
 
+  /** Whether RabbitMQ currently blocks this connection's publishing (a resource alarm). */
+  final boolean isBlocked() {
+    return blocked;
+  }
+
   /** Closes the connection; no reconnection afterwards. Idempotent. */
   final void close() {
     closed = true;
     Connection current = connection;
-    if (current != null) {
+    if (current != null && blocked) {
+      LOG.info("Closing the {} connection, which RabbitMQ blocks, without waiting", role);
+      current.abort(BLOCKED_CLOSE_TIMEOUT_MILLIS);
+    } else if (current != null) {
       try {
         current.close((int) settings.connectionTimeout().toMillis());
       } catch (IOException | RuntimeException alreadyGone) {
@@ -155,9 +172,11 @@ abstract class AmqpEndpoint {
           current.abort();
         }
         current = factory.newConnection(connectionName);
+        blocked = false;
         connection = current;
         Connection opened = current;
         current.addShutdownListener(cause -> connectionShutdown(opened, cause));
+        current.addBlockedListener(new AlarmListener());
       }
       next = current.createChannel();
       if (next == null) {
@@ -328,6 +347,15 @@ abstract class AmqpEndpoint {
             (com.rabbitmq.client.AMQP.Channel.Close) reason;
         return "channel closed: " + close.getReplyCode() + " " + close.getReplyText();
       }
+      // A connection that died without a close method ("connection error"): the cause says why,
+      // e.g. MissedHeartbeatException for a silently dead (half-open) connection.
+      Throwable why = signal.getCause();
+      if (why != null) {
+        String message = why.getMessage();
+        return "connection error: "
+            + why.getClass().getSimpleName()
+            + (message == null ? "" : ": " + message);
+      }
     }
     Throwable cause = failure;
     if (failure instanceof IOException && failure.getCause() instanceof ShutdownSignalException) {
@@ -335,5 +363,23 @@ abstract class AmqpEndpoint {
     }
     String message = cause.getMessage();
     return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /** Logs RabbitMQ's resource alarms: without this, a blocked broker stalls without a word. */
+  private final class AlarmListener implements BlockedListener {
+    @Override
+    public void handleBlocked(String reason) {
+      blocked = true;
+      LOG.warn(
+          "RabbitMQ blocked the {} connection ({}); publishing waits until it is unblocked",
+          role,
+          reason);
+    }
+
+    @Override
+    public void handleUnblocked() {
+      blocked = false;
+      LOG.info("RabbitMQ unblocked the {} connection", role);
+    }
   }
 }

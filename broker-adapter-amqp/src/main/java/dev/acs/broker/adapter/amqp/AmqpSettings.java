@@ -27,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  * @param connectionTimeout TCP connect and AMQP handshake timeout
  * @param reconnectInitial first delay between connection attempts
  * @param reconnectMax longest delay between connection attempts (the delay grows by 1.6)
+ * @param heartbeat the AMQP heartbeat requested from the server, whole seconds ({@code 0s} turns
+ *     heartbeats off); a silently dead connection is noticed about two heartbeats after its last
+ *     frame
  */
 public record AmqpSettings(
     String host,
@@ -46,7 +49,11 @@ public record AmqpSettings(
     int maxJsonDepth,
     Duration connectionTimeout,
     Duration reconnectInitial,
-    Duration reconnectMax) {
+    Duration reconnectMax,
+    Duration heartbeat) {
+
+  /** The heartbeat requested by default. */
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
 
   /** SPEC §3's consumed queue. */
   public static final String DEFAULT_INPUT_QUEUE = "broker_input_queue";
@@ -100,6 +107,13 @@ public record AmqpSettings(
               + ") must not be shorter than reconnectInitial ("
               + reconnectInitial
               + ")");
+    }
+    Objects.requireNonNull(heartbeat, "heartbeat");
+    if (heartbeat.isNegative()
+        || heartbeat.toNanosPart() != 0
+        || heartbeat.compareTo(Duration.ofSeconds(65_535)) > 0) {
+      throw new IllegalArgumentException(
+          "heartbeat must be whole seconds in 0s..65535s (0s turns it off), was " + heartbeat);
     }
     if (trustStore != null && !tls) {
       throw new IllegalArgumentException("a trustStore is set but tls is off");
@@ -159,6 +173,8 @@ public record AmqpSettings(
         + reconnectInitial
         + ".."
         + reconnectMax
+        + ", heartbeat="
+        + heartbeat
         + "}";
   }
 
@@ -204,6 +220,7 @@ public record AmqpSettings(
     private Duration connectionTimeout = Duration.ofSeconds(10);
     private Duration reconnectInitial = Duration.ofSeconds(1);
     private Duration reconnectMax = Duration.ofSeconds(30);
+    private Duration heartbeat = DEFAULT_HEARTBEAT;
 
     private Builder() {}
 
@@ -226,6 +243,7 @@ public record AmqpSettings(
       connectionTimeout = s.connectionTimeout;
       reconnectInitial = s.reconnectInitial;
       reconnectMax = s.reconnectMax;
+      heartbeat = s.heartbeat;
     }
 
     /** RabbitMQ host. */
@@ -326,6 +344,12 @@ public record AmqpSettings(
       return this;
     }
 
+    /** The AMQP heartbeat to request, whole seconds; {@code 0s} turns it off. */
+    public Builder heartbeat(Duration value) {
+      heartbeat = value;
+      return this;
+    }
+
     /** The settings; throws {@link IllegalArgumentException} for an invalid value. */
     public AmqpSettings build() {
       return new AmqpSettings(
@@ -346,7 +370,8 @@ public record AmqpSettings(
           maxJsonDepth,
           connectionTimeout,
           reconnectInitial,
-          reconnectMax);
+          reconnectMax,
+          heartbeat);
     }
   }
 }

@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class AmqpTransport implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AmqpTransport.class);
-  private static final int HEARTBEAT_SECONDS = 15;
 
   private final AmqpSettings settings;
   private final ScheduledExecutorService lifecycle;
@@ -168,7 +167,7 @@ public final class AmqpTransport implements AutoCloseable {
     factory.setVirtualHost(settings.virtualHost());
     factory.setConnectionTimeout((int) settings.connectionTimeout().toMillis());
     factory.setHandshakeTimeout((int) settings.connectionTimeout().toMillis());
-    factory.setRequestedHeartbeat(HEARTBEAT_SECONDS);
+    factory.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
     // The transport restores connections and channels itself (AmqpEndpoint), with fresh confirm
     // and delivery-tag bookkeeping; the client's recovery would keep channels alive behind its
     // back.

@@ -51,9 +51,31 @@ class AmqpSettingsTest {
   }
 
   @Test
+  void heartbeat_defaultsTo15s_acceptsWholeSecondsAndZero_rejectsTheRest() {
+    assertThat(AmqpSettings.defaults().heartbeat()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(AmqpSettings.builder().heartbeat(Duration.ofSeconds(2)).build().heartbeat())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(AmqpSettings.builder().heartbeat(Duration.ZERO).build().heartbeat()).isZero();
+
+    assertThatThrownBy(() -> AmqpSettings.builder().heartbeat(Duration.ofMillis(1500)).build())
+        .hasMessageContaining("heartbeat");
+    assertThatThrownBy(() -> AmqpSettings.builder().heartbeat(Duration.ofSeconds(-1)).build())
+        .hasMessageContaining("heartbeat");
+    assertThatThrownBy(() -> AmqpSettings.builder().heartbeat(Duration.ofSeconds(65_536)).build())
+        .hasMessageContaining("heartbeat");
+  }
+
+  @Test
   void toBuilder_keepsEveryValue() {
     AmqpSettings settings =
-        AmqpSettings.builder().host("mq").port(5671).tls(true).prefetch(10).maxJsonDepth(8).build();
+        AmqpSettings.builder()
+            .host("mq")
+            .port(5671)
+            .tls(true)
+            .prefetch(10)
+            .maxJsonDepth(8)
+            .heartbeat(Duration.ofSeconds(3))
+            .build();
 
     assertThat(settings.toBuilder().build()).isEqualTo(settings);
   }

@@ -214,9 +214,16 @@ public record GrpcSettings(
   /**
    * The longest a silently dead connection can go unnoticed: the last good probe may just have
    * answered, then two more probes must time out ({@code 2 * livenessInterval + probeDeadline}).
+   * Probes run at a fixed rate and a tick is skipped while a probe is still in flight, so when the
+   * deadline equals the interval the failing probe's tick collides with the next one, which is
+   * skipped: one more interval ({@code 3 * livenessInterval + probeDeadline}).
    */
   public Duration livenessBound() {
-    return livenessInterval.multipliedBy(PROBE_FAILURES_TO_RECONNECT).plus(probeDeadline);
+    int ticks =
+        probeDeadline.compareTo(livenessInterval) < 0
+            ? PROBE_FAILURES_TO_RECONNECT
+            : PROBE_FAILURES_TO_RECONNECT + 1;
+    return livenessInterval.multipliedBy(ticks).plus(probeDeadline);
   }
 
   /** {@code host:port}, for logs. */

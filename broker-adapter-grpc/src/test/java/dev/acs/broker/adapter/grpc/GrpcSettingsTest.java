@@ -33,6 +33,14 @@ class GrpcSettingsTest {
   }
 
   @Test
+  void livenessBound_withTheDeadlineEqualToTheInterval_countsTheSkippedTick() {
+    // The failing probe ends at the next tick, which finds it still in flight and is skipped.
+    GrpcSettings settings = defaults.withLiveness(Duration.ofSeconds(2), Duration.ofSeconds(2));
+
+    assertThat(settings.livenessBound()).isEqualTo(Duration.ofSeconds(8));
+  }
+
+  @Test
   void withTls_keepsTheRest() {
     GrpcSettings tls = defaults.withTls(Path.of("ca.pem"));
 

@@ -170,12 +170,33 @@ public record BrokerConfig(
    * @param tls whether to use TLS
    * @param trustCertificate a PEM file of trusted certificates for TLS, or {@code null} for the
    *     JDK's trust store
+   * @param livenessInterval how often the liveness probe ({@code GetAgentStatus}) runs; a silently
+   *     dead connection is noticed within about 2.4 times this
    */
-  public record Grpc(String host, int port, boolean tls, @Nullable Path trustCertificate) {
-    /** Requires a host and a valid port. */
+  public record Grpc(
+      String host,
+      int port,
+      boolean tls,
+      @Nullable Path trustCertificate,
+      Duration livenessInterval) {
+
+    /** The liveness probe interval by default. */
+    public static final Duration DEFAULT_LIVENESS_INTERVAL = Duration.ofSeconds(25);
+
+    /** Requires a host, a valid port and a positive liveness interval. */
     public Grpc {
       Objects.requireNonNull(host, "host");
       requirePort(port, "gRPC");
+      Objects.requireNonNull(livenessInterval, "livenessInterval");
+      if (livenessInterval.isNegative() || livenessInterval.isZero()) {
+        throw new IllegalArgumentException(
+            "gRPC liveness interval must be positive, was " + livenessInterval);
+      }
+    }
+
+    /** With the default liveness interval. */
+    public Grpc(String host, int port, boolean tls, @Nullable Path trustCertificate) {
+      this(host, port, tls, trustCertificate, DEFAULT_LIVENESS_INTERVAL);
     }
   }
 
@@ -192,6 +213,7 @@ public record BrokerConfig(
    * @param outputQueue the queue published to ({@code server_input_queue})
    * @param deadLetterQueue the broker's own queue for messages it cannot route
    * @param prefetch how many unacknowledged messages the broker holds at most
+   * @param heartbeat the AMQP heartbeat to request, whole seconds; {@code 0s} turns it off
    */
   public record RabbitMq(
       String host,
@@ -203,9 +225,13 @@ public record BrokerConfig(
       String inputQueue,
       String outputQueue,
       String deadLetterQueue,
-      int prefetch) {
+      int prefetch,
+      Duration heartbeat) {
 
-    /** Requires every value; a port in range and a positive prefetch. */
+    /** The AMQP heartbeat by default. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+    /** Requires every value; a port in range, a positive prefetch, a heartbeat in seconds. */
     public RabbitMq {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(username, "username");
@@ -218,6 +244,40 @@ public record BrokerConfig(
       if (prefetch < 1) {
         throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
       }
+      Objects.requireNonNull(heartbeat, "heartbeat");
+      if (heartbeat.isNegative()
+          || heartbeat.toNanosPart() != 0
+          || heartbeat.compareTo(Duration.ofSeconds(65_535)) > 0) {
+        throw new IllegalArgumentException(
+            "RabbitMQ heartbeat must be whole seconds in 0s..65535s (0s turns it off), was "
+                + heartbeat);
+      }
+    }
+
+    /** With the default heartbeat. */
+    public RabbitMq(
+        String host,
+        int port,
+        String username,
+        String password,
+        String virtualHost,
+        boolean tls,
+        String inputQueue,
+        String outputQueue,
+        String deadLetterQueue,
+        int prefetch) {
+      this(
+          host,
+          port,
+          username,
+          password,
+          virtualHost,
+          tls,
+          inputQueue,
+          outputQueue,
+          deadLetterQueue,
+          prefetch,
+          DEFAULT_HEARTBEAT);
     }
 
     /** Like the generated one, with the password masked. */
@@ -241,6 +301,8 @@ public record BrokerConfig(
           + deadLetterQueue
           + ", prefetch="
           + prefetch
+          + ", heartbeat="
+          + heartbeat
           + "]";
     }
   }

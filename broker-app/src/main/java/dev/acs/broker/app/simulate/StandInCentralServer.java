@@ -151,10 +151,30 @@ public final class StandInCentralServer implements AutoCloseable {
 
   /** Ends every open status stream with UNAVAILABLE, as a restarting server would. */
   public void dropSubscriptions() {
+    endSubscriptions(Status.UNAVAILABLE.withDescription("stand-in dropped"));
+  }
+
+  /**
+   * Ends every open status stream with {@code status} (a fault a test wants the broker to meet).
+   */
+  public void endSubscriptions(Status status) {
+    if (status.isOk()) {
+      throw new IllegalArgumentException("use completeSubscriptions() for a clean end");
+    }
+    endSubscriptions(subscriber -> subscriber.onError(status.asException()));
+  }
+
+  /** Completes every open status stream cleanly ({@code onCompleted}) and keeps serving. */
+  public void completeSubscriptions() {
+    endSubscriptions(ServerCallStreamObserver::onCompleted);
+  }
+
+  private void endSubscriptions(
+      java.util.function.Consumer<ServerCallStreamObserver<AgentStatusResponse>> end) {
     synchronized (lock) {
       for (ServerCallStreamObserver<AgentStatusResponse> subscriber : subscribers) {
         try {
-          subscriber.onError(Status.UNAVAILABLE.withDescription("stand-in dropped").asException());
+          end.accept(subscriber);
         } catch (RuntimeException alreadyClosed) {
           // The client went away meanwhile.
         }

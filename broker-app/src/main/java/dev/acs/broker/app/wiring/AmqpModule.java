@@ -39,6 +39,7 @@ public final class AmqpModule {
         .outputQueue(rabbit.outputQueue())
         .deadLetterQueue(rabbit.deadLetterQueue())
         .prefetch(rabbit.prefetch())
+        .heartbeat(rabbit.heartbeat())
         .build();
   }
 

@@ -10,6 +10,7 @@ import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.port.AgentStatusSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.random.RandomGenerator;
 import javax.inject.Singleton;
 
@@ -26,7 +27,16 @@ public final class GrpcModule {
   @Singleton
   static GrpcSettings settings(BrokerConfig config) {
     BrokerConfig.Grpc grpc = config.grpc();
-    GrpcSettings settings = GrpcSettings.defaults(grpc.host(), grpc.port());
+    Duration interval = grpc.livenessInterval();
+    // A deadline shorter than the interval: a probe that times out is over before the next tick,
+    // so two failures take 2 intervals + 1 deadline (GrpcSettings.livenessBound()).
+    Duration half = interval.dividedBy(2);
+    Duration probeDeadline =
+        half.compareTo(GrpcSettings.DEFAULT_PROBE_DEADLINE) < 0
+            ? half
+            : GrpcSettings.DEFAULT_PROBE_DEADLINE;
+    GrpcSettings settings =
+        GrpcSettings.defaults(grpc.host(), grpc.port()).withLiveness(interval, probeDeadline);
     return grpc.tls() ? settings.withTls(grpc.trustCertificate()) : settings;
   }
 

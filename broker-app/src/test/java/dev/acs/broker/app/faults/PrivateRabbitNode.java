@@ -1,0 +1,200 @@
+package dev.acs.broker.app.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A RabbitMQ node of the suite's own, started from the installed {@code rabbitmq-server} with its
+ * own node name, ports, data and log directories, so that stopping it or raising its memory alarm
+ * never touches the machine's shared node (127.0.0.1:5672), which other test runs use.
+ *
+ * <p>It shares the Erlang cookie of the installed RabbitMQ (the {@code rabbitmq} user's), so the
+ * installed {@code rabbitmqctl} controls it with {@code -n <node>}. When run as root, the installed
+ * wrappers switch to the {@code rabbitmq} user, so the directories are given to it.
+ */
+final class PrivateRabbitNode implements AutoCloseable {
+
+  private static final long COMMAND_TIMEOUT_SECONDS = 90;
+
+  private final String node;
+  private final int amqpPort;
+  private final Path directory;
+  private int distPort;
+  private final Thread shutdownHook;
+
+  private PrivateRabbitNode(String node, int amqpPort, Path directory) {
+    this.node = node;
+    this.amqpPort = amqpPort;
+    this.directory = directory;
+    this.shutdownHook = new Thread(this::stopQuietly, "private-rabbit-stop");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Starts a node on free loopback ports and waits until it accepts AMQP connections. */
+  static PrivateRabbitNode start() throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      String node = "broker-faults-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
+      int amqpPort = freePort();
+      int distPort = freePort();
+      Path directory = Files.createTempDirectory("broker-faults-rabbit");
+      Files.createDirectories(directory.resolve("mnesia"));
+      Files.createDirectories(directory.resolve("log"));
+      Files.writeString(directory.resolve("enabled_plugins"), "[].\n");
+      Files.writeString(
+          directory.resolve("rabbitmq.conf"), "listeners.tcp.1 = 127.0.0.1:" + amqpPort + "\n");
+      // The installed wrappers run the server as the rabbitmq user when started by root.
+      run(List.of("chmod", "755", directory.toString()), Map.of(), false);
+      run(List.of("chown", "-R", "rabbitmq:rabbitmq", directory.toString()), Map.of(), false);
+      PrivateRabbitNode candidate = new PrivateRabbitNode(node, amqpPort, directory);
+      try {
+        candidate.launch(distPort);
+        return candidate;
+      } catch (IOException failed) {
+        last = failed;
+        candidate.close();
+      }
+    }
+    throw last;
+  }
+
+  private void launch(int distPort) throws IOException, InterruptedException {
+    this.distPort = distPort;
+    Map<String, String> environment =
+        Map.of(
+            "RABBITMQ_NODENAME", node,
+            "RABBITMQ_DIST_PORT", String.valueOf(distPort),
+            "RABBITMQ_MNESIA_BASE", directory.resolve("mnesia").toString(),
+            "RABBITMQ_LOG_BASE", directory.resolve("log").toString(),
+            "RABBITMQ_PID_FILE", directory.resolve("pid").toString(),
+            "RABBITMQ_ENABLED_PLUGINS_FILE", directory.resolve("enabled_plugins").toString(),
+            "RABBITMQ_CONFIG_FILE", directory.resolve("rabbitmq.conf").toString(),
+            "RABBITMQ_ADVANCED_CONFIG_FILE", directory.resolve("advanced.config").toString());
+    run(List.of("rabbitmq-server", "-detached"), environment, true);
+    // `wait` follows the pid file, then the node's boot; it fails if the node dies meanwhile.
+    ctl("wait", "--timeout", "80", directory.resolve("pid").toString());
+    if (!acceptsConnections()) {
+      throw new IOException("node " + node + " started but port " + amqpPort + " is closed");
+    }
+  }
+
+  /**
+   * Stops the whole node (the Erlang VM exits, every connection drops) and starts it again on the
+   * same ports and data: durable queues and persistent messages must survive.
+   */
+  void restart() throws IOException, InterruptedException {
+    ctl("stop", directory.resolve("pid").toString());
+    launch(distPort);
+  }
+
+  /** The node's name, for {@code rabbitmqctl -n}. */
+  String node() {
+    return node;
+  }
+
+  /** The node's AMQP port on 127.0.0.1. */
+  int port() {
+    return amqpPort;
+  }
+
+  /** Runs {@code rabbitmqctl -n <node> args…}; returns its output or fails with it. */
+  String ctl(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-n", node));
+    command.addAll(List.of(args));
+    return run(command, Map.of(), true);
+  }
+
+  /** Whether the AMQP port accepts a TCP connection now. */
+  boolean acceptsConnections() {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), amqpPort)) {
+      return socket.isConnected();
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    stopQuietly();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook runs or ran already.
+    }
+  }
+
+  private void stopQuietly() {
+    try {
+      ctl("stop");
+    } catch (IOException | InterruptedException | RuntimeException alreadyDown) {
+      // Nothing to stop.
+    }
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder()).forEach(PrivateRabbitNode::deleteQuietly);
+    } catch (IOException | UncheckedIOException gone) {
+      // Already deleted.
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException ignored) {
+      // Best effort: a temporary directory.
+    }
+  }
+
+  private static int freePort() throws IOException {
+    // Below Linux's ephemeral range (32768+), so no outgoing connection holds it meanwhile.
+    for (int i = 0; i < 200; i++) {
+      int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+      if (port == 25_672) {
+        continue; // the shared node's distribution port
+      }
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException inUse) {
+        // Try another.
+      }
+    }
+    throw new IOException("no free port in 20000..32000");
+  }
+
+  private static String run(List<String> command, Map<String, String> environment, boolean check)
+      throws IOException, InterruptedException {
+    // Output to a file, not a pipe: a detached server may keep an inherited pipe open for good.
+    Path output = Files.createTempFile("broker-faults-ctl", ".out");
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+      builder.environment().putAll(environment);
+      builder.directory(Path.of(System.getProperty("java.io.tmpdir")).toFile());
+      Process process = builder.start();
+      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(command + " did not finish in " + COMMAND_TIMEOUT_SECONDS + "s");
+      }
+      String text = Files.readString(output, StandardCharsets.UTF_8);
+      if (check && process.exitValue() != 0) {
+        throw new IOException(command + " exited with " + process.exitValue() + ": " + text);
+      }
+      return text;
+    } finally {
+      Files.deleteIfExists(output);
+    }
+  }
+}
