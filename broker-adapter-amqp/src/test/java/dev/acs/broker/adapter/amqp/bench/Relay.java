@@ -1,0 +1,40 @@
+package dev.acs.broker.adapter.amqp.bench;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/** A relay under test: consumes the input, publishes to the output, acks after the confirm. */
+abstract class Relay {
+
+  /** Consume-to-confirm latency of every relayed message, in microseconds. */
+  final Histogram relayMicros = new ConcurrentHistogram(3);
+
+  private final AtomicLong settled = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+
+  abstract String name();
+
+  /** Connects and starts consuming. */
+  abstract void start() throws Exception;
+
+  /** Stops consuming and waits for what is in flight. */
+  abstract void stop() throws Exception;
+
+  final void settled(long relayNanos) {
+    relayMicros.recordValue(Math.max(0, relayNanos / 1000));
+    settled.incrementAndGet();
+  }
+
+  final void failed() {
+    failures.incrementAndGet();
+  }
+
+  final long settledCount() {
+    return settled.get();
+  }
+
+  final long failureCount() {
+    return failures.get();
+  }
+}
