@@ -17,7 +17,8 @@ import java.util.List;
  * @param agents stand-in agents in the registry snapshot ({@code bench.agents}, default 10)
  * @param policy routing policy name ({@code bench.policy}, default sticky)
  * @param order the relays of max mode, in run order ({@code bench.order}, default
- *     baseline,broker,baseline)
+ *     baseline,broker,baseline); {@code baseline-headers} is the baseline publishing with the
+ *     broker's properties and headers
  * @param rate offered rate of rate mode in msg/s; 0 means {@code rateFraction} of the broker's max
  *     rate measured in this run ({@code bench.rate})
  * @param rateFraction see {@code rate} ({@code bench.rateFraction}, default 0.5)
@@ -72,8 +73,9 @@ record BenchConfig(
   }
 
   private static void checkRelay(String relay) {
-    if (!relay.equals("broker") && !relay.equals("baseline")) {
-      throw new IllegalArgumentException("relays are 'broker' or 'baseline', was '" + relay + "'");
+    if (!List.of("broker", "baseline", "baseline-headers").contains(relay)) {
+      throw new IllegalArgumentException(
+          "relays are 'broker', 'baseline' or 'baseline-headers', was '" + relay + "'");
     }
   }
 

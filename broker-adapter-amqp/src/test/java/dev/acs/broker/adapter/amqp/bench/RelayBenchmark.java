@@ -168,7 +168,8 @@ public final class RelayBenchmark {
               .build();
       return new BrokerRelay(settings, config.agents(), config.policy());
     }
-    return new ZeroLogicRelay(factory, input, output, config.prefetch());
+    return new ZeroLogicRelay(
+        factory, input, output, config.prefetch(), kind.equals("baseline-headers"));
   }
 
   private MaxResult runMax(int round, String kind, Channel admin) throws Exception {

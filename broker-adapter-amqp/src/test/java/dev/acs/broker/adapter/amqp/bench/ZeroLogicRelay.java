@@ -28,6 +28,7 @@ final class ZeroLogicRelay extends Relay {
   private final String input;
   private final String output;
   private final int prefetch;
+  private final boolean withHeaders;
   private final Object lock = new Object();
   private final ConcurrentSkipListMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
   private Connection consumerConnection;
@@ -39,7 +40,15 @@ final class ZeroLogicRelay extends Relay {
   private long lastPublishedTag;
   private long lastAckedTag;
 
-  ZeroLogicRelay(ConnectionFactory factory, String input, String output, int prefetch) {
+  /**
+   * A relay from {@code input} to {@code output}.
+   *
+   * @param withHeaders publish with the properties and headers the broker sets (a message id and
+   *     four headers), to see what they cost the server; the baseline proper has none
+   */
+  ZeroLogicRelay(
+      ConnectionFactory factory, String input, String output, int prefetch, boolean withHeaders) {
+    this.withHeaders = withHeaders;
     this.factory = factory;
     this.input = input;
     this.output = output;
@@ -48,7 +57,7 @@ final class ZeroLogicRelay extends Relay {
 
   @Override
   String name() {
-    return "baseline";
+    return withHeaders ? "baseline-headers" : "baseline";
   }
 
   @Override
@@ -75,10 +84,26 @@ final class ZeroLogicRelay extends Relay {
                       out.getNextPublishSeqNo(),
                       new Pending(envelope.getDeliveryTag(), consumedAt));
                   lastPublishedTag = envelope.getDeliveryTag();
-                  out.basicPublish("", output, true, PERSISTENT, body);
+                  out.basicPublish("", output, true, properties(out.getNextPublishSeqNo()), body);
                 }
               }
             });
+  }
+
+  private AMQP.BasicProperties properties(long seq) {
+    if (!withHeaders) {
+      return PERSISTENT;
+    }
+    return new AMQP.BasicProperties.Builder()
+        .deliveryMode(2)
+        .messageId("k3x9qa")
+        .headers(
+            Map.of(
+                "x-routed-by", "bench",
+                "x-routing-policy", "sticky",
+                "x-routing-reason", "sticky choice among available agents",
+                "x-broker-publish-seq", seq))
+        .build();
   }
 
   private void confirmed(long seq, boolean multiple) throws IOException {
