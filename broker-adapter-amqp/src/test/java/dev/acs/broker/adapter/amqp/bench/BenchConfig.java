@@ -13,12 +13,17 @@ import java.util.List;
  * @param virtualHost vhost ({@code bench.vhost}, default /)
  * @param mode {@code max} (drain a backlog), {@code rate} (fixed offered rate) or {@code both}
  * @param messages backlog size of one max-mode round ({@code bench.messages}, default 200,000)
+ * @param warmupMessages backlog of one unreported warm-up round per relay kind before the measured
+ *     rounds, so the JIT has compiled both relays ({@code bench.warmupMessages}, default 20,000; 0
+ *     for none)
  * @param prefetch consumer prefetch of both relays ({@code bench.prefetch}, default 250)
  * @param agents stand-in agents in the registry snapshot ({@code bench.agents}, default 10)
  * @param policy routing policy name ({@code bench.policy}, default sticky)
  * @param order the relays of max mode, in run order ({@code bench.order}, default
- *     baseline,broker,baseline); {@code baseline-headers} is the baseline publishing with the
- *     broker's properties and headers
+ *     baseline,broker,broker-routed-by,baseline): {@code broker} is the pipeline with its default
+ *     (full) decision headers, {@code broker-routed-by} with only {@code x-routed-by}, {@code
+ *     baseline} the zero-logic relay, {@code baseline-headers} the zero-logic relay publishing the
+ *     broker's message id and full headers
  * @param rate offered rate of rate mode in msg/s; 0 means {@code rateFraction} of the broker's max
  *     rate measured in this run ({@code bench.rate})
  * @param rateFraction see {@code rate} ({@code bench.rateFraction}, default 0.5)
@@ -39,6 +44,7 @@ record BenchConfig(
     String virtualHost,
     String mode,
     int messages,
+    int warmupMessages,
     int prefetch,
     int agents,
     String policy,
@@ -50,6 +56,10 @@ record BenchConfig(
     int warmupSeconds,
     int heapIntervalSeconds,
     boolean verify) {
+
+  /** The relays a run can compare. */
+  static final List<String> RELAYS =
+      List.of("broker", "broker-routed-by", "baseline", "baseline-headers");
 
   BenchConfig {
     if (!List.of("max", "rate", "both").contains(mode)) {
@@ -73,9 +83,9 @@ record BenchConfig(
   }
 
   private static void checkRelay(String relay) {
-    if (!List.of("broker", "baseline", "baseline-headers").contains(relay)) {
+    if (!RELAYS.contains(relay)) {
       throw new IllegalArgumentException(
-          "relays are 'broker', 'baseline' or 'baseline-headers', was '" + relay + "'");
+          "relays are " + String.join(", ", RELAYS) + "; was '" + relay + "'");
     }
   }
 
@@ -88,10 +98,11 @@ record BenchConfig(
         text("bench.vhost", "/"),
         text("bench.mode", "both"),
         Integer.parseInt(text("bench.messages", "200000")),
+        Integer.parseInt(text("bench.warmupMessages", "20000")),
         Integer.parseInt(text("bench.prefetch", "250")),
         Integer.parseInt(text("bench.agents", "10")),
         text("bench.policy", "sticky"),
-        List.of(text("bench.order", "baseline,broker,baseline").split(",")),
+        List.of(text("bench.order", "baseline,broker,broker-routed-by,baseline").split(",")),
         Double.parseDouble(text("bench.rate", "0")),
         Double.parseDouble(text("bench.rateFraction", "0.5")),
         List.of(text("bench.rateRelays", "broker,baseline").split(",")),

@@ -7,6 +7,7 @@ import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.AgentStatusUpdate;
 import dev.acs.broker.core.agent.Availability;
+import dev.acs.broker.core.application.DecisionHeaders;
 import dev.acs.broker.core.application.RoutingService;
 import dev.acs.broker.core.message.MessageEnvelope;
 import dev.acs.broker.core.port.RoutingObserver;
@@ -29,9 +30,18 @@ final class BrokerRelay extends Relay {
 
   private final AmqpTransport transport;
   private final RoutingService service;
+  private final String name;
   private @Nullable Subscription subscription;
 
-  BrokerRelay(AmqpSettings settings, int agents, String policy) {
+  /**
+   * The pipeline on these settings.
+   *
+   * @param name how the benchmark reports it
+   * @param headers the decision headers the core adds to each message
+   */
+  BrokerRelay(
+      String name, AmqpSettings settings, int agents, String policy, DecisionHeaders headers) {
+    this.name = name;
     BrokerIdentity identity = new BrokerIdentity("broker_bench", "bench");
     this.transport = new AmqpTransport(settings, identity, AmqpListener.NONE);
     AgentRegistry registry = new AgentRegistry(Availability.reference(), Clock.systemUTC());
@@ -45,6 +55,7 @@ final class BrokerRelay extends Relay {
     this.service =
         RoutingService.builder(identity, registry, router, transport.outbound())
             .outstandingWork(work)
+            .decisionHeaders(headers)
             .observer(
                 new RoutingObserver() {
                   @Override
@@ -63,7 +74,7 @@ final class BrokerRelay extends Relay {
 
   @Override
   String name() {
-    return "broker";
+    return name;
   }
 
   @Override

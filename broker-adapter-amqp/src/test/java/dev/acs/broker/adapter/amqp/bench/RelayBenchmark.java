@@ -7,6 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.core.application.DecisionHeaders;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -116,9 +117,16 @@ public final class RelayBenchmark {
       try {
         List<MaxResult> max = new ArrayList<>();
         if (!config.mode().equals("rate")) {
+          if (config.warmupMessages() > 0) {
+            for (String relay : new java.util.LinkedHashSet<>(config.order())) {
+              System.out.println(
+                  "warm-up, not counted: "
+                      + describe(runMax(0, relay, channel, config.warmupMessages())));
+            }
+          }
           int round = 0;
           for (String relay : config.order()) {
-            MaxResult result = runMax(++round, relay, channel);
+            MaxResult result = runMax(++round, relay, channel, config.messages());
             System.out.println(describe(result));
             max.add(result);
           }
@@ -153,7 +161,7 @@ public final class RelayBenchmark {
   }
 
   private Relay relay(String kind) {
-    if (kind.equals("broker")) {
+    if (kind.startsWith("broker")) {
       AmqpSettings settings =
           AmqpSettings.builder()
               .host(config.host())
@@ -166,14 +174,18 @@ public final class RelayBenchmark {
               .deadLetterQueue(deadLetter)
               .prefetch(config.prefetch())
               .build();
-      return new BrokerRelay(settings, config.agents(), config.policy());
+      return new BrokerRelay(
+          kind,
+          settings,
+          config.agents(),
+          config.policy(),
+          kind.equals("broker") ? DecisionHeaders.FULL : DecisionHeaders.ROUTED_BY);
     }
     return new ZeroLogicRelay(
         factory, input, output, config.prefetch(), kind.equals("baseline-headers"));
   }
 
-  private MaxResult runMax(int round, String kind, Channel admin) throws Exception {
-    int count = config.messages();
+  private MaxResult runMax(int round, String kind, Channel admin, int count) throws Exception {
     preload(admin, count);
     Relay relay = relay(kind);
     CpuMeter.Sample before = cpu.sample();
@@ -472,11 +484,14 @@ public final class RelayBenchmark {
             r.cpu().rabbitNanos() / 1000.0 / r.messages());
       }
       for (int i = 0; i < max.size(); i++) {
-        if (!max.get(i).relay().equals("broker")) {
+        if (!max.get(i).relay().startsWith("broker")) {
           continue;
         }
         StringBuilder neighbours = new StringBuilder();
         for (int j : new int[] {i - 1, i + 1}) {
+          while (j >= 0 && j < max.size() && max.get(j).relay().startsWith("broker")) {
+            j += j < i ? -1 : 1; // the nearest baseline round on each side
+          }
           if (j >= 0 && j < max.size() && max.get(j).relay().equals("baseline")) {
             neighbours.append(
                 String.format(
@@ -487,12 +502,21 @@ public final class RelayBenchmark {
           }
         }
         System.out.printf(
-            Locale.ROOT, "RATIO broker round %d / baseline%s%n", max.get(i).round(), neighbours);
+            Locale.ROOT,
+            "RATIO %s round %d / baseline%s%n",
+            max.get(i).relay(),
+            max.get(i).round(),
+            neighbours);
       }
-      System.out.printf(
-          Locale.ROOT,
-          "RATIO mean broker / mean baseline: %.2f%n",
-          report.meanRate("broker") / report.meanRate("baseline"));
+      for (String relay : BenchConfig.RELAYS) {
+        if (!relay.equals("baseline") && !Double.isNaN(report.meanRate(relay))) {
+          System.out.printf(
+              Locale.ROOT,
+              "RATIO mean %s / mean baseline: %.2f%n",
+              relay,
+              report.meanRate(relay) / report.meanRate("baseline"));
+        }
+      }
     }
   }
 }

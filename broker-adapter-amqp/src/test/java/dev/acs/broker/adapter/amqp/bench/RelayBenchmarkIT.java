@@ -20,6 +20,7 @@ class RelayBenchmarkIT {
         "/",
         "both",
         2_000,
+        500,
         250,
         10,
         "sticky",

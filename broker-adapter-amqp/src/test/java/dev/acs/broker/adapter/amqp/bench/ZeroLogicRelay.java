@@ -21,6 +21,18 @@ final class ZeroLogicRelay extends Relay {
   private static final AMQP.BasicProperties PERSISTENT =
       new AMQP.BasicProperties.Builder().deliveryMode(2).build();
 
+  /** What the broker sets with its full decision headers: a message id and three headers. */
+  private static final AMQP.BasicProperties BROKER_LIKE =
+      new AMQP.BasicProperties.Builder()
+          .deliveryMode(2)
+          .messageId("msg_0f8fad5b-d9cb-469f-a165-70867728950e")
+          .headers(
+              Map.of(
+                  "x-routed-by", "bench",
+                  "x-routing-policy", "sticky",
+                  "x-routing-reason", "sticky choice among available agents"))
+          .build();
+
   /** A publish awaiting its confirm: the input's delivery tag and when it was consumed. */
   private record Pending(long deliveryTag, long consumedAt) {}
 
@@ -43,8 +55,9 @@ final class ZeroLogicRelay extends Relay {
   /**
    * A relay from {@code input} to {@code output}.
    *
-   * @param withHeaders publish with the properties and headers the broker sets (a message id and
-   *     four headers), to see what they cost the server; the baseline proper has none
+   * @param withHeaders publish with the properties and headers the broker sets with full decision
+   *     headers (a message id and three headers), to see what they cost the server; the baseline
+   *     proper has none
    */
   ZeroLogicRelay(
       ConnectionFactory factory, String input, String output, int prefetch, boolean withHeaders) {
@@ -84,26 +97,14 @@ final class ZeroLogicRelay extends Relay {
                       out.getNextPublishSeqNo(),
                       new Pending(envelope.getDeliveryTag(), consumedAt));
                   lastPublishedTag = envelope.getDeliveryTag();
-                  out.basicPublish("", output, true, properties(out.getNextPublishSeqNo()), body);
+                  out.basicPublish("", output, true, properties(), body);
                 }
               }
             });
   }
 
-  private AMQP.BasicProperties properties(long seq) {
-    if (!withHeaders) {
-      return PERSISTENT;
-    }
-    return new AMQP.BasicProperties.Builder()
-        .deliveryMode(2)
-        .messageId("k3x9qa")
-        .headers(
-            Map.of(
-                "x-routed-by", "bench",
-                "x-routing-policy", "sticky",
-                "x-routing-reason", "sticky choice among available agents",
-                "x-broker-publish-seq", seq))
-        .build();
+  private AMQP.BasicProperties properties() {
+    return withHeaders ? BROKER_LIKE : PERSISTENT;
   }
 
   private void confirmed(long seq, boolean multiple) throws IOException {
