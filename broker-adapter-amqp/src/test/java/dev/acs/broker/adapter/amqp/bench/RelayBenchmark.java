@@ -36,12 +36,17 @@ import org.HdrHistogram.Histogram;
  */
 public final class RelayBenchmark {
 
-  /** One drain of the backlog by one relay. */
+  /**
+   * One drain of the backlog by one relay. The rate and CPU are those of the steady part: from the
+   * moment the first 5 % were settled (connection set-up and JIT are behind) to the last.
+   */
   record MaxResult(
       int round,
       String relay,
       int messages,
       double seconds,
+      long steadyMessages,
+      double steadySeconds,
       Histogram relayMicros,
       CpuMeter.Usage cpu,
       long arrived,
@@ -49,7 +54,7 @@ public final class RelayBenchmark {
       long failures) {
 
     double rate() {
-      return messages / seconds;
+      return steadyMessages / steadySeconds;
     }
   }
 
@@ -68,6 +73,34 @@ public final class RelayBenchmark {
 
   /** Everything one run measured. */
   record Report(List<MaxResult> max, List<RateResult> rate) {
+
+    /**
+     * For each round of {@code relay}, its rate over the mean rate of the nearest baseline round
+     * before and after it (or the one that exists).
+     */
+    List<Double> pairedRatios(String relay) {
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < max.size(); i++) {
+        if (!max.get(i).relay().equals(relay)) {
+          continue;
+        }
+        double sum = 0;
+        int found = 0;
+        for (int step : new int[] {-1, 1}) {
+          for (int j = i + step; j >= 0 && j < max.size(); j += step) {
+            if (max.get(j).relay().equals("baseline")) {
+              sum += max.get(j).rate();
+              found++;
+              break;
+            }
+          }
+        }
+        if (found > 0) {
+          ratios.add(max.get(i).rate() / (sum / found));
+        }
+      }
+      return ratios;
+    }
 
     double meanRate(String relay) {
       return max.stream()
@@ -150,13 +183,25 @@ public final class RelayBenchmark {
         }
         return new Report(max, rate);
       } finally {
-        Channel cleanup = admin.isOpen() ? admin.createChannel() : null;
-        if (cleanup != null) {
-          for (String queue : List.of(input, output, deadLetter)) {
-            cleanup.queueDelete(queue);
-          }
-        }
+        deleteQueues();
       }
+    }
+  }
+
+  /** Deletes this run's queues, on a fresh connection (the run's may have been lost). */
+  private void deleteQueues() {
+    try (Connection cleanup = factory.newConnection("relay-bench cleanup")) {
+      Channel channel = cleanup.createChannel();
+      for (String queue : List.of(input, output, deadLetter)) {
+        channel.queueDelete(queue);
+      }
+    } catch (IOException | TimeoutException | RuntimeException failure) {
+      System.err.println(
+          "Could not delete the queues bench-"
+              + runId
+              + "-*: "
+              + failure
+              + "; delete them by hand");
     }
   }
 
@@ -188,15 +233,21 @@ public final class RelayBenchmark {
   private MaxResult runMax(int round, String kind, Channel admin, int count) throws Exception {
     preload(admin, count);
     Relay relay = relay(kind);
-    CpuMeter.Sample before = cpu.sample();
     long start = System.nanoTime();
     relay.start();
+    Duration timeout = Duration.ofSeconds(60 + count / 200);
+    awaitCondition(
+        () -> relay.settledCount() >= count / 20,
+        timeout,
+        () -> kind + " relayed " + relay.settledCount() + " of " + count);
+    CpuMeter.Sample before = cpu.sample();
+    long steadyFrom = relay.settledCount();
     awaitCondition(
         () -> relay.settledCount() >= count,
-        Duration.ofSeconds(60 + count / 200),
+        timeout,
         () -> kind + " relayed " + relay.settledCount() + " of " + count);
-    double seconds = (System.nanoTime() - start) / 1e9;
     CpuMeter.Usage used = cpu.since(before);
+    double seconds = (System.nanoTime() - start) / 1e9;
     relay.stop();
     awaitCondition(
         () -> messageCount(admin, input) == 0,
@@ -208,6 +259,8 @@ public final class RelayBenchmark {
         kind,
         count,
         seconds,
+        count - steadyFrom,
+        used.wallNanos() / 1e9,
         relay.relayMicros,
         used,
         arrivedAndDuplicates[0],
@@ -394,7 +447,7 @@ public final class RelayBenchmark {
     Histogram h = r.relayMicros();
     return String.format(
         Locale.ROOT,
-        "MAX round %d %-8s %d msgs in %.1f s = %.0f msg/s | relay latency (consume->confirm) ms"
+        "MAX round %d %-8s %d msgs in %.1f s, steady %.0f msg/s | relay latency (consume->confirm) ms"
             + " p50 %.1f p90 %.1f p99 %.1f max %.1f | CPU broker JVM %.2f cores (%.0f us/msg),"
             + " RabbitMQ %.2f cores (%.0f us/msg) | arrived %d, duplicates %d, failures %d"
             + " | threads: %s",
@@ -408,9 +461,9 @@ public final class RelayBenchmark {
         h.getValueAtPercentile(99) / 1000.0,
         h.getMaxValue() / 1000.0,
         r.cpu().processCores(),
-        r.cpu().processNanos() / 1000.0 / r.messages(),
+        r.cpu().processNanos() / 1000.0 / r.steadyMessages(),
         r.cpu().rabbitCores(),
-        r.cpu().rabbitNanos() / 1000.0 / r.messages(),
+        r.cpu().rabbitNanos() / 1000.0 / r.steadyMessages(),
         r.arrived(),
         r.duplicates(),
         r.failures(),
@@ -480,42 +533,27 @@ public final class RelayBenchmark {
             r.rate(),
             r.relayMicros().getValueAtPercentile(50) / 1000.0,
             r.relayMicros().getValueAtPercentile(99) / 1000.0,
-            r.cpu().processNanos() / 1000.0 / r.messages(),
-            r.cpu().rabbitNanos() / 1000.0 / r.messages());
-      }
-      for (int i = 0; i < max.size(); i++) {
-        if (!max.get(i).relay().startsWith("broker")) {
-          continue;
-        }
-        StringBuilder neighbours = new StringBuilder();
-        for (int j : new int[] {i - 1, i + 1}) {
-          while (j >= 0 && j < max.size() && max.get(j).relay().startsWith("broker")) {
-            j += j < i ? -1 : 1; // the nearest baseline round on each side
-          }
-          if (j >= 0 && j < max.size() && max.get(j).relay().equals("baseline")) {
-            neighbours.append(
-                String.format(
-                    Locale.ROOT,
-                    " vs round %d: %.2f",
-                    max.get(j).round(),
-                    max.get(i).rate() / max.get(j).rate()));
-          }
-        }
-        System.out.printf(
-            Locale.ROOT,
-            "RATIO %s round %d / baseline%s%n",
-            max.get(i).relay(),
-            max.get(i).round(),
-            neighbours);
+            r.cpu().processNanos() / 1000.0 / r.steadyMessages(),
+            r.cpu().rabbitNanos() / 1000.0 / r.steadyMessages());
       }
       for (String relay : BenchConfig.RELAYS) {
-        if (!relay.equals("baseline") && !Double.isNaN(report.meanRate(relay))) {
-          System.out.printf(
-              Locale.ROOT,
-              "RATIO mean %s / mean baseline: %.2f%n",
-              relay,
-              report.meanRate(relay) / report.meanRate("baseline"));
+        List<Double> ratios = report.pairedRatios(relay);
+        if (relay.equals("baseline") || ratios.isEmpty()) {
+          continue;
         }
+        List<Double> sorted = ratios.stream().sorted().toList();
+        System.out.printf(
+            Locale.ROOT,
+            "RATIO %s / baseline: mean rate / mean rate %.2f; per round (vs the mean of the"
+                + " nearest baseline round on each side) median %.2f, min %.2f, max %.2f: %s%n",
+            relay,
+            report.meanRate(relay) / report.meanRate("baseline"),
+            sorted.get(sorted.size() / 2),
+            sorted.get(0),
+            sorted.get(sorted.size() - 1),
+            ratios.stream()
+                .map(r -> String.format(Locale.ROOT, "%.2f", r))
+                .collect(java.util.stream.Collectors.joining(" ")));
       }
     }
   }
