@@ -33,6 +33,8 @@ import java.util.List;
  * @param warmupSeconds the first seconds of rate mode not counted ({@code bench.warmup}, default 5)
  * @param heapIntervalSeconds how often rate mode reports the heap after GC ({@code
  *     bench.heapInterval}, default 10)
+ * @param heapGc force a full GC ({@code System.gc()}) every heap interval of rate mode, so the heap
+ *     after it is the live set ({@code bench.heapGc}, default false: it pauses the relay)
  * @param verify check every message by its sequence number (draining the output) rather than by
  *     queue counts ({@code bench.verify}, default false)
  */
@@ -55,6 +57,7 @@ record BenchConfig(
     int durationSeconds,
     int warmupSeconds,
     int heapIntervalSeconds,
+    boolean heapGc,
     boolean verify) {
 
   /** The relays a run can compare. */
@@ -109,6 +112,7 @@ record BenchConfig(
         Integer.parseInt(text("bench.duration", "30")),
         Integer.parseInt(text("bench.warmup", "5")),
         Integer.parseInt(text("bench.heapInterval", "10")),
+        Boolean.parseBoolean(text("bench.heapGc", "false")),
         Boolean.parseBoolean(text("bench.verify", "false")));
   }
 

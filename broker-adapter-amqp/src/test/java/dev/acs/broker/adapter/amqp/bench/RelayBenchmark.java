@@ -368,6 +368,22 @@ public final class RelayBenchmark {
       publisher.addConfirmListener(
           (seq, multiple) -> {}, (seq, multiple) -> nacks.incrementAndGet());
       AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+      java.util.concurrent.ScheduledExecutorService collector = null;
+      if (config.heapGc()) {
+        collector =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                runnable -> {
+                  Thread thread = new Thread(runnable, "bench-heap-gc");
+                  thread.setDaemon(true);
+                  return thread;
+                });
+        long interval = config.heapIntervalSeconds() * 1000L;
+        collector.scheduleAtFixedRate(
+            System::gc,
+            (measureFrom - System.nanoTime()) / 1_000_000 + interval,
+            interval,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
       double periodNanos = 1e9 / offered;
       CpuMeter.Sample before = null;
       long measureStartedAt = 0;
@@ -392,6 +408,9 @@ public final class RelayBenchmark {
       }
       published = seq;
       used = cpu.since(before);
+      if (collector != null) {
+        collector.shutdownNow();
+      }
       long measured = published - measureStartedAt;
       awaitCondition(
           () -> arrived.get() >= published,
@@ -477,16 +496,19 @@ public final class RelayBenchmark {
     if (!r.heap().isEmpty()) {
       long first = r.heap().get(0).uptimeMillis();
       long intervalEnd = first + heapIntervalSeconds * 1000L;
-      long maxInInterval = 0;
+      long low = Long.MAX_VALUE;
+      long high = 0;
       for (HeapMeter.AfterGc gc : r.heap()) {
         while (gc.uptimeMillis() >= intervalEnd) {
-          heap.append(String.format(Locale.ROOT, " %.1f", maxInInterval / 1048576.0));
-          maxInInterval = 0;
+          heap.append(heapRange(low, high));
+          low = Long.MAX_VALUE;
+          high = 0;
           intervalEnd += heapIntervalSeconds * 1000L;
         }
-        maxInInterval = Math.max(maxInInterval, gc.usedBytes());
+        low = Math.min(low, gc.usedBytes());
+        high = Math.max(high, gc.usedBytes());
       }
-      heap.append(String.format(Locale.ROOT, " %.1f", maxInInterval / 1048576.0));
+      heap.append(heapRange(low, high));
     }
     return String.format(
         Locale.ROOT,
@@ -494,7 +516,7 @@ public final class RelayBenchmark {
             + " | end-to-end ms p50 %.1f p90 %.1f p99 %.1f p99.9 %.1f max %.1f"
             + " | relay (consume->confirm) ms p50 %.1f p99 %.1f max %.1f"
             + " | CPU JVM (broker + load + sink) %.2f cores, RabbitMQ %.2f cores"
-            + " | heap after GC, max per %d s (MiB):%s (%d GCs) | threads: %s",
+            + " | heap after GC, min-max per %d s (MiB):%s (%d GCs) | threads: %s",
         r.relay(),
         r.offered(),
         r.achieved(),
@@ -515,6 +537,12 @@ public final class RelayBenchmark {
         heap,
         r.heap().size(),
         String.join(", ", r.cpu().topThreads()));
+  }
+
+  private static String heapRange(long low, long high) {
+    return low == Long.MAX_VALUE
+        ? " -"
+        : String.format(Locale.ROOT, " %.1f-%.1f", low / 1048576.0, high / 1048576.0);
   }
 
   static void print(Report report) {

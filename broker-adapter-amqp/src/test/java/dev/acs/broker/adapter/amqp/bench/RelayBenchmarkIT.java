@@ -31,6 +31,7 @@ class RelayBenchmarkIT {
         2,
         1,
         1,
+        true,
         true);
   }
 
