@@ -12,6 +12,7 @@ abstract class Relay {
 
   private final AtomicLong settled = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong ackFrames = new AtomicLong();
 
   abstract String name();
 
@@ -28,6 +29,16 @@ abstract class Relay {
 
   final void failed() {
     failures.incrementAndGet();
+  }
+
+  /** A basic.ack frame went to the input; counted where the relay can see it. */
+  final void ackSent() {
+    ackFrames.incrementAndGet();
+  }
+
+  /** Ack frames sent so far; 0 when the relay cannot count them. */
+  final long ackFrames() {
+    return ackFrames.get();
   }
 
   final long settledCount() {

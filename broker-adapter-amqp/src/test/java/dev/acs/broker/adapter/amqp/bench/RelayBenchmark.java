@@ -51,7 +51,8 @@ public final class RelayBenchmark {
       CpuMeter.Usage cpu,
       long arrived,
       long duplicates,
-      long failures) {
+      long failures,
+      long ackFrames) {
 
     double rate() {
       return steadyMessages / steadySeconds;
@@ -265,7 +266,8 @@ public final class RelayBenchmark {
         used,
         arrivedAndDuplicates[0],
         arrivedAndDuplicates[1],
-        relay.failureCount());
+        relay.failureCount(),
+        relay.ackFrames());
   }
 
   /** Publishes {@code count} messages to the input, persistent, with confirms. */
@@ -468,7 +470,7 @@ public final class RelayBenchmark {
         Locale.ROOT,
         "MAX round %d %-8s %d msgs in %.1f s, steady %.0f msg/s | relay latency (consume->confirm) ms"
             + " p50 %.1f p90 %.1f p99 %.1f max %.1f | CPU broker JVM %.2f cores (%.0f us/msg),"
-            + " RabbitMQ %.2f cores (%.0f us/msg) | arrived %d, duplicates %d, failures %d"
+            + " RabbitMQ %.2f cores (%.0f us/msg) | arrived %d, duplicates %d, failures %d, ack frames %d"
             + " | threads: %s",
         r.round(),
         r.relay(),
@@ -486,6 +488,7 @@ public final class RelayBenchmark {
         r.arrived(),
         r.duplicates(),
         r.failures(),
+        r.ackFrames(),
         String.join(", ", r.cpu().topThreads()));
   }
 

@@ -139,6 +139,7 @@ final class ZeroLogicRelay extends Relay {
       if (ackUpTo > lastAckedTag && now >= 0) {
         lastAckedTag = ackUpTo;
         in.basicAck(ackUpTo, true);
+        ackSent();
       }
     }
   }
