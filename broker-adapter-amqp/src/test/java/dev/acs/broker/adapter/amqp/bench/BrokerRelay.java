@@ -84,6 +84,11 @@ final class BrokerRelay extends Relay {
   }
 
   @Override
+  void abort() {
+    transport.close();
+  }
+
+  @Override
   void stop() throws InterruptedException {
     if (subscription != null) {
       subscription.cancel();

@@ -22,6 +22,9 @@ abstract class Relay {
   /** Stops consuming and waits for what is in flight. */
   abstract void stop() throws Exception;
 
+  /** Closes the relay's connections at once, after a failure; never throws. */
+  abstract void abort();
+
   final void settled(long relayNanos) {
     relayMicros.recordValue(Math.max(0, relayNanos / 1000));
     settled.incrementAndGet();

@@ -22,6 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The relay benchmark of issue #10: the broker's real pipeline against a zero-logic amqp-client
@@ -120,6 +121,8 @@ public final class RelayBenchmark {
   private final String deadLetter = "bench-" + runId + "-dead";
   private final BenchMessages messages;
   private final CpuMeter cpu = new CpuMeter();
+  private @Nullable Connection admin;
+  private @Nullable Channel adminChannel;
 
   RelayBenchmark(BenchConfig config) {
     this.config = config;
@@ -143,48 +146,107 @@ public final class RelayBenchmark {
   }
 
   Report run() throws Exception {
-    try (Connection admin = factory.newConnection("relay-bench admin")) {
-      Channel channel = admin.createChannel();
-      for (String queue : List.of(input, output, deadLetter)) {
-        channel.queueDeclare(queue, true, false, false, null);
+    try {
+      List<MaxResult> max = new ArrayList<>();
+      if (!config.mode().equals("rate")) {
+        if (config.warmupMessages() > 0) {
+          for (String relay : new java.util.LinkedHashSet<>(config.order())) {
+            System.out.println(
+                "warm-up, not counted: "
+                    + describe(retrying(() -> runMax(0, relay, config.warmupMessages()))));
+          }
+        }
+        int round = 0;
+        for (String relay : config.order()) {
+          int number = ++round;
+          MaxResult result = retrying(() -> runMax(number, relay, config.messages()));
+          System.out.println(describe(result));
+          max.add(result);
+        }
       }
+      List<RateResult> rate = new ArrayList<>();
+      if (!config.mode().equals("max")) {
+        double offered = config.rate();
+        if (offered <= 0) {
+          double brokerMax = new Report(max, List.of()).meanRate("broker");
+          if (Double.isNaN(brokerMax)) {
+            throw new IllegalArgumentException(
+                "rate mode needs bench.rate, or a broker round in max mode to take a fraction of");
+          }
+          offered = Math.round(brokerMax * config.rateFraction());
+        }
+        for (String relay : config.rateRelays()) {
+          double rateToOffer = offered;
+          RateResult result = retrying(() -> runRate(relay, rateToOffer));
+          System.out.println(describe(result, config.heapIntervalSeconds()));
+          rate.add(result);
+        }
+      }
+      return new Report(max, rate);
+    } finally {
+      if (admin != null) {
+        admin.abort();
+      }
+      deleteQueues();
+    }
+  }
+
+  /** One round of measuring. */
+  @FunctionalInterface
+  private interface Round<T> {
+    T run() throws Exception;
+  }
+
+  /**
+   * Runs a round, and runs it again (up to twice) when RabbitMQ went away in the middle: on a
+   * shared server other people's tests restart it.
+   */
+  private <T> T retrying(Round<T> round) throws Exception {
+    for (int attempt = 1; ; attempt++) {
       try {
-        List<MaxResult> max = new ArrayList<>();
-        if (!config.mode().equals("rate")) {
-          if (config.warmupMessages() > 0) {
-            for (String relay : new java.util.LinkedHashSet<>(config.order())) {
-              System.out.println(
-                  "warm-up, not counted: "
-                      + describe(runMax(0, relay, channel, config.warmupMessages())));
-            }
-          }
-          int round = 0;
-          for (String relay : config.order()) {
-            MaxResult result = runMax(++round, relay, channel, config.messages());
-            System.out.println(describe(result));
-            max.add(result);
-          }
+        return round.run();
+      } catch (IOException
+          | TimeoutException
+          | com.rabbitmq.client.ShutdownSignalException
+          | IllegalStateException failure) {
+        if (attempt == 3) {
+          throw failure;
         }
-        List<RateResult> rate = new ArrayList<>();
-        if (!config.mode().equals("max")) {
-          double offered = config.rate();
-          if (offered <= 0) {
-            double brokerMax = new Report(max, List.of()).meanRate("broker");
-            if (Double.isNaN(brokerMax)) {
-              throw new IllegalArgumentException(
-                  "rate mode needs bench.rate, or a broker round in max mode to take a fraction of");
-            }
-            offered = Math.round(brokerMax * config.rateFraction());
-          }
-          for (String relay : config.rateRelays()) {
-            RateResult result = runRate(relay, offered, admin);
-            System.out.println(describe(result, config.heapIntervalSeconds()));
-            rate.add(result);
-          }
+        System.out.println(
+            "A round failed (" + failure + "); waiting for RabbitMQ and running it again");
+        if (admin != null) {
+          admin.abort();
+          admin = null;
         }
-        return new Report(max, rate);
-      } finally {
-        deleteQueues();
+        adminChannel(); // waits until RabbitMQ is back
+        for (String queue : List.of(input, output, deadLetter)) {
+          adminChannel().queuePurge(queue);
+        }
+      }
+    }
+  }
+
+  /** The admin channel, (re)connecting and declaring the queues when needed. */
+  private Channel adminChannel() throws InterruptedException {
+    if (admin != null && admin.isOpen() && adminChannel != null && adminChannel.isOpen()) {
+      return adminChannel;
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      try {
+        if (admin == null || !admin.isOpen()) {
+          admin = factory.newConnection("relay-bench admin");
+        }
+        adminChannel = admin.createChannel();
+        for (String queue : List.of(input, output, deadLetter)) {
+          adminChannel.queueDeclare(queue, true, false, false, null);
+        }
+        return adminChannel;
+      } catch (IOException | TimeoutException | RuntimeException unreachable) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("RabbitMQ unreachable: " + unreachable, unreachable);
+        }
+        Thread.sleep(1000); // polling a server that is restarting; nothing to wait on
       }
     }
   }
@@ -231,25 +293,34 @@ public final class RelayBenchmark {
         factory, input, output, config.prefetch(), kind.equals("baseline-headers"));
   }
 
-  private MaxResult runMax(int round, String kind, Channel admin, int count) throws Exception {
+  private MaxResult runMax(int round, String kind, int count) throws Exception {
+    Channel admin = adminChannel();
     preload(admin, count);
     Relay relay = relay(kind);
     long start = System.nanoTime();
-    relay.start();
     Duration timeout = Duration.ofSeconds(60 + count / 200);
-    awaitCondition(
-        () -> relay.settledCount() >= count / 20,
-        timeout,
-        () -> kind + " relayed " + relay.settledCount() + " of " + count);
-    CpuMeter.Sample before = cpu.sample();
-    long steadyFrom = relay.settledCount();
-    awaitCondition(
-        () -> relay.settledCount() >= count,
-        timeout,
-        () -> kind + " relayed " + relay.settledCount() + " of " + count);
-    CpuMeter.Usage used = cpu.since(before);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    relay.stop();
+    long steadyFrom;
+    CpuMeter.Usage used;
+    double seconds;
+    try {
+      relay.start();
+      awaitCondition(
+          () -> relay.settledCount() >= count / 20,
+          timeout,
+          () -> kind + " relayed " + relay.settledCount() + " of " + count);
+      CpuMeter.Sample before = cpu.sample();
+      steadyFrom = relay.settledCount();
+      awaitCondition(
+          () -> relay.settledCount() >= count,
+          timeout,
+          () -> kind + " relayed " + relay.settledCount() + " of " + count);
+      used = cpu.since(before);
+      seconds = (System.nanoTime() - start) / 1e9;
+      relay.stop();
+    } catch (Exception failure) {
+      relay.abort();
+      throw failure;
+    }
     awaitCondition(
         () -> messageCount(admin, input) == 0,
         Duration.ofSeconds(30),
@@ -334,8 +405,18 @@ public final class RelayBenchmark {
     return new long[] {arrived.get(), duplicates.get()};
   }
 
-  private RateResult runRate(String kind, double offered, Connection admin) throws Exception {
+  private RateResult runRate(String kind, double offered) throws Exception {
     Relay relay = relay(kind);
+    try {
+      return runRate(relay, offered, adminChannel().getConnection());
+    } catch (Exception failure) {
+      relay.abort();
+      throw failure;
+    }
+  }
+
+  private RateResult runRate(Relay relay, double offered, Connection admin) throws Exception {
+    String kind = relay.name();
     relay.start();
     Histogram endToEnd = new ConcurrentHistogram(3);
     AtomicLong arrived = new AtomicLong();

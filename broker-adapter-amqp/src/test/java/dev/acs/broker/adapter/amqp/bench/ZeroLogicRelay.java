@@ -145,6 +145,15 @@ final class ZeroLogicRelay extends Relay {
   }
 
   @Override
+  void abort() {
+    for (Connection connection : new Connection[] {consumerConnection, publisherConnection}) {
+      if (connection != null) {
+        connection.abort();
+      }
+    }
+  }
+
+  @Override
   void stop() throws Exception {
     if (in != null && in.isOpen()) {
       in.basicCancel(consumerTag);
