@@ -24,7 +24,7 @@ final class CpuMeter {
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-  private final OptionalLong rabbitPid = findBeam();
+  private OptionalLong rabbitPid = findBeam();
 
   /** CPU used so far. */
   record Sample(long wallNanos, long processNanos, long rabbitNanos, Map<Long, Long> threadNanos) {}
@@ -77,6 +77,15 @@ final class CpuMeter {
   }
 
   private long rabbitNanos() {
+    long nanos = rabbitNanosOf(rabbitPid);
+    if (nanos < 0) {
+      rabbitPid = findBeam(); // RabbitMQ was restarted (by someone else's test, say)
+      nanos = rabbitNanosOf(rabbitPid);
+    }
+    return nanos;
+  }
+
+  private static long rabbitNanosOf(OptionalLong rabbitPid) {
     if (rabbitPid.isEmpty()) {
       return -1;
     }
