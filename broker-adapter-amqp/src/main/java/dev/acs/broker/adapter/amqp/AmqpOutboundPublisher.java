@@ -31,9 +31,6 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
 
   private static final Logger LOG = LoggerFactory.getLogger(AmqpOutboundPublisher.class);
 
-  /** Header carrying the confirm sequence number, so a basic.return names its publish. */
-  static final String PUBLISH_SEQ_HEADER = "x-broker-publish-seq";
-
   /** Header naming the queue a dead-lettered message was taken from. */
   static final String ORIGINAL_QUEUE_HEADER = "x-original-queue";
 
@@ -87,21 +84,17 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
         (seqNo, multiple) -> AckBatch.run(() -> tracker.ack(seqNo, multiple)),
         (seqNo, multiple) -> AckBatch.run(() -> tracker.nack(seqNo, multiple)));
     channel.addReturnListener(
-        returned -> {
-          Map<String, Object> headers = returned.getProperties().getHeaders();
-          Object seqNo = headers == null ? null : headers.get(PUBLISH_SEQ_HEADER);
-          if (seqNo instanceof Number) {
+        returned ->
             tracker.returned(
-                ((Number) seqNo).longValue(),
+                returned.getRoutingKey(),
+                returned.getBody(),
                 "returned as unroutable by the server: "
                     + returned.getReplyCode()
                     + " "
                     + returned.getReplyText()
                     + " (routing key "
                     + returned.getRoutingKey()
-                    + ")");
-          }
-        });
+                    + ")"));
     session = new Session(channel, generation, tracker);
   }
 
@@ -131,8 +124,8 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
   }
 
   /**
-   * Publishes {@code body} to {@code queue} with these properties and headers (the publish sequence
-   * header is added); the future settles with the confirm.
+   * Publishes {@code body} to {@code queue} with these properties and headers; the future settles
+   * with the confirm.
    */
   CompletableFuture<Void> publish(
       String queue,
@@ -146,12 +139,11 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
           new ConfirmTracker.PublishFailedException(
               "the publisher channel to " + settings.endpoint() + " is not open"));
     }
+    AMQP.BasicProperties built = properties.headers(headers.isEmpty() ? null : headers).build();
     publishLock.lock();
     try {
       long seqNo = current.channel.getNextPublishSeqNo();
-      headers.put(PUBLISH_SEQ_HEADER, seqNo);
-      AMQP.BasicProperties built = properties.headers(headers).build();
-      CompletableFuture<Void> confirmed = current.tracker.register(seqNo);
+      CompletableFuture<Void> confirmed = current.tracker.register(seqNo, queue, body);
       try {
         current.channel.basicPublish("", queue, true, built, body);
       } catch (IOException | AlreadyClosedException failure) {

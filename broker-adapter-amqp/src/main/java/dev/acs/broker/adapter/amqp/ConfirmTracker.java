@@ -1,5 +1,6 @@
 package dev.acs.broker.adapter.amqp;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
@@ -39,12 +40,18 @@ final class ConfirmTracker {
   private static final class Pending {
     final CompletableFuture<Void> future = new CompletableFuture<>();
     final long sentAt;
+    final String queue;
+    final byte[] body;
     volatile @Nullable String returnedBecause;
 
-    Pending(long sentAt) {
+    Pending(long sentAt, String queue, byte[] body) {
       this.sentAt = sentAt;
+      this.queue = queue;
+      this.body = body;
     }
   }
+
+  private static final byte[] NO_BODY = new byte[0];
 
   private final ConcurrentNavigableMap<Long, Pending> outstanding = new ConcurrentSkipListMap<>();
   private final LongSupplier nanoClock;
@@ -56,9 +63,17 @@ final class ConfirmTracker {
     this.observer = observer;
   }
 
-  /** Tracks publish {@code seqNo}; call just before sending it. */
+  /** Tracks publish {@code seqNo} of an empty body to no queue; for tests. */
   CompletableFuture<Void> register(long seqNo) {
-    Pending pending = new Pending(nanoClock.getAsLong());
+    return register(seqNo, "", NO_BODY);
+  }
+
+  /**
+   * Tracks publish {@code seqNo} of {@code body} to {@code queue}; call just before sending it. The
+   * body is kept (not copied) until the confirm, to recognise the publish in a basic.return.
+   */
+  CompletableFuture<Void> register(long seqNo, String queue, byte[] body) {
+    Pending pending = new Pending(nanoClock.getAsLong(), queue, body);
     outstanding.put(seqNo, pending);
     String failure = failedBecause;
     if (failure != null && outstanding.remove(seqNo, pending)) {
@@ -76,13 +91,20 @@ final class ConfirmTracker {
   }
 
   /**
-   * The server returned {@code seqNo} as unroutable; the confirm that follows will fail it rather
-   * than complete it.
+   * The server returned a publish of {@code body} to {@code queue} as unroutable: the confirm that
+   * follows fails every outstanding publish of an equal body to that queue rather than completing
+   * it.
+   *
+   * <p>A basic.return carries no sequence number, and tagging every publish with one in a header
+   * costs the server measurable work per message (docs/performance.md). Matching by content is
+   * exact unless two equal bodies to the same queue are unconfirmed at once and only one of them
+   * was unroutable; then both fail, and their inputs are redelivered: a duplicate, never a loss.
    */
-  void returned(long seqNo, String reason) {
-    Pending pending = outstanding.get(seqNo);
-    if (pending != null) {
-      pending.returnedBecause = reason;
+  void returned(String queue, byte[] body, String reason) {
+    for (Pending pending : outstanding.values()) {
+      if (pending.queue.equals(queue) && Arrays.equals(pending.body, body)) {
+        pending.returnedBecause = reason;
+      }
     }
   }
 

@@ -76,16 +76,30 @@ class ConfirmTrackerTest {
   }
 
   @Test
-  void returnThenAck_failsThePublish() {
-    CompletableFuture<Void> returned = tracker.register(1);
-    CompletableFuture<Void> routed = tracker.register(2);
+  void returnThenAck_failsThePublishWithThatBodyAndQueue() {
+    CompletableFuture<Void> returned = tracker.register(1, "gone", bytes("a"));
+    CompletableFuture<Void> otherBody = tracker.register(2, "gone", bytes("b"));
+    CompletableFuture<Void> otherQueue = tracker.register(3, "there", bytes("a"));
 
-    tracker.returned(1, "NO_ROUTE");
-    tracker.ack(2, true);
+    tracker.returned("gone", bytes("a"), "NO_ROUTE");
+    tracker.ack(3, true);
 
     assertThat(returned).isCompletedExceptionally();
-    assertThat(routed).isCompleted().isNotCompletedExceptionally();
+    assertThat(otherBody).isCompleted().isNotCompletedExceptionally();
+    assertThat(otherQueue).isCompleted().isNotCompletedExceptionally();
     assertThat(failures).containsExactly("NO_ROUTE");
+  }
+
+  @Test
+  void returnOfABodyPublishedTwice_failsBoth_soNothingUnroutedIsAcked() {
+    CompletableFuture<Void> first = tracker.register(1, "q", bytes("same"));
+    CompletableFuture<Void> second = tracker.register(2, "q", bytes("same"));
+
+    tracker.returned("q", bytes("same"), "NO_ROUTE");
+    tracker.ack(2, true);
+
+    assertThat(first).isCompletedExceptionally();
+    assertThat(second).isCompletedExceptionally();
   }
 
   @Test
@@ -130,10 +144,14 @@ class ConfirmTrackerTest {
   void confirmsForUnknownTags_areIgnored() {
     tracker.ack(7, true);
     tracker.nack(8, false);
-    tracker.returned(9, "x");
+    tracker.returned("q", bytes("x"), "x");
 
     assertThat(tracker.outstanding()).isZero();
     assertThat(failures).isEmpty();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static ConfirmTracker.Observer tracker_observer() {

@@ -146,6 +146,10 @@ final class RelayHarness implements AutoCloseable {
     clientChannel.waitForConfirmsOrDie(30_000);
   }
 
+  void deleteQueue(String queue) throws IOException {
+    clientChannel.queueDelete(queue);
+  }
+
   long messageCount(String queue) {
     try {
       return clientChannel.queueDeclarePassive(queue).getMessageCount();

@@ -210,4 +210,28 @@ class RelayIT {
     }
     assertThat(harness.transport.health()).isEqualTo(new AmqpHealth(true, true, true, 0, null));
   }
+
+  @Test
+  void publishToAQueueThatIsGone_failsWhenReturned_andOtherPublishesStillConfirm()
+      throws Exception {
+    harness.start();
+    harness.deleteQueue(harness.settings.outputQueue());
+    AmqpOutboundPublisher publisher = (AmqpOutboundPublisher) harness.transport.outbound();
+    AMQP.BasicProperties.Builder persistent = new AMQP.BasicProperties.Builder().deliveryMode(2);
+
+    var unroutable =
+        publisher
+            .publish(harness.settings.outputQueue(), persistent, new HashMap<>(), bytes("{}"))
+            .toCompletableFuture();
+    var routed =
+        publisher
+            .publish(harness.settings.deadLetterQueue(), persistent, new HashMap<>(), bytes("{}"))
+            .toCompletableFuture();
+
+    assertThat(routed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+    assertThat(unroutable)
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withMessageContaining("unroutable");
+  }
 }

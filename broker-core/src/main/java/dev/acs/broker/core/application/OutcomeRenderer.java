@@ -41,10 +41,14 @@ final class OutcomeRenderer {
 
   private final BrokerIdentity identity;
   private final String policyName;
+  private final DecisionHeaders headers;
+  private final Map<String, String> routedByOnly;
 
-  OutcomeRenderer(BrokerIdentity identity, String policyName) {
+  OutcomeRenderer(BrokerIdentity identity, String policyName, DecisionHeaders headers) {
     this.identity = identity;
     this.policyName = policyName;
+    this.headers = headers;
+    this.routedByOnly = Map.of(ROUTED_BY, identity.id());
   }
 
   /** The message to publish, or {@code null} when the decision publishes nothing. */
@@ -111,10 +115,12 @@ final class OutcomeRenderer {
     return new OutboundMessage(
         Destination.SERVER,
         body,
-        Map.of(
-            ROUTED_BY, identity.id(),
-            ROUTING_POLICY, policyName,
-            ROUTING_REASON, decision.reason()),
+        headers == DecisionHeaders.ROUTED_BY
+            ? routedByOnly
+            : Map.of(
+                ROUTED_BY, identity.id(),
+                ROUTING_POLICY, policyName,
+                ROUTING_REASON, decision.reason()),
         envelope.messageId());
   }
 }

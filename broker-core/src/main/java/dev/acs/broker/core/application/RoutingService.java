@@ -99,7 +99,8 @@ public final class RoutingService implements InboundHandler {
     if (router.parks() && scheduler == null) {
       throw new IllegalArgumentException("a parking router needs a scheduler for park timeouts");
     }
-    this.renderer = new OutcomeRenderer(builder.identity, router.policy().name());
+    this.renderer =
+        new OutcomeRenderer(builder.identity, router.policy().name(), builder.decisionHeaders);
     this.settleWarnings = new ThrottledWarnings(LOG, nanoClock);
     registry.onChange(this::agentsChanged);
   }
@@ -420,6 +421,7 @@ public final class RoutingService implements InboundHandler {
     private @Nullable OutstandingWork work;
     private Duration parkTimeout = Duration.ofSeconds(30);
     private @Nullable DelayScheduler scheduler;
+    private DecisionHeaders decisionHeaders = DecisionHeaders.FULL;
 
     private Builder(
         BrokerIdentity identity,
@@ -466,6 +468,15 @@ public final class RoutingService implements InboundHandler {
       }
       this.parkTimeout = timeout;
       this.scheduler = Objects.requireNonNull(timer, "timer");
+      return this;
+    }
+
+    /**
+     * Which decision headers messages to the server carry (default {@link DecisionHeaders#FULL});
+     * {@link DecisionHeaders#ROUTED_BY} saves RabbitMQ work per message.
+     */
+    public Builder decisionHeaders(DecisionHeaders value) {
+      this.decisionHeaders = Objects.requireNonNull(value, "decisionHeaders");
       return this;
     }
 

@@ -34,7 +34,8 @@ public final class OutstandingWork {
 
   /** A message was routed to {@code agent}. */
   public void routedTo(AgentId agent) {
-    byAgent.computeIfAbsent(agent, id -> new Deadlines()).add(clock.millis() + expiryMillis);
+    long now = clock.millis();
+    byAgent.computeIfAbsent(agent, id -> new Deadlines()).add(now, now + expiryMillis);
   }
 
   /** {@code agent} sent a message: it finished one piece of work, if it had any. */
@@ -51,6 +52,12 @@ public final class OutstandingWork {
     return deadlines == null ? 0 : deadlines.live(clock.millis());
   }
 
+  /** Deadlines held for {@code agent}, expired ones included until they are dropped; for tests. */
+  int retained(AgentId agent) {
+    Deadlines deadlines = byAgent.get(agent);
+    return deadlines == null ? 0 : deadlines.size();
+  }
+
   /** Forgets agents that are no longer in the view, so departed agents cost no memory. */
   public void retainAgentsOf(AgentView view) {
     byAgent.keySet().removeIf(id -> view.get(id) == null);
@@ -62,7 +69,13 @@ public final class OutstandingWork {
     private int head;
     private int size;
 
-    synchronized void add(long deadline) {
+    /**
+     * Adds a deadline after dropping the expired ones, so memory stays bounded by the messages of
+     * one expiry period even when nobody reads the count (the sticky policy with idle agents never
+     * does).
+     */
+    synchronized void add(long now, long deadline) {
+      live(now);
       if (size == ring.length) {
         long[] bigger = new long[ring.length * 2];
         for (int i = 0; i < size; i++) {
@@ -80,6 +93,10 @@ public final class OutstandingWork {
         head = (head + 1) % ring.length;
         size--;
       }
+    }
+
+    synchronized int size() {
+      return size;
     }
 
     synchronized int live(long now) {

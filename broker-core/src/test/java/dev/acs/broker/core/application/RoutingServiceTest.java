@@ -157,6 +157,29 @@ class RoutingServiceTest {
   }
 
   @Test
+  void routedByHeadersOnly_leaveOutPolicyAndReason_butDeadLettersKeepTheirReason() {
+    registry.apply(AgentStatusUpdate.snapshot(List.of(idle("agent_7"))));
+    RecordingOutboundPublisher publisher = RecordingOutboundPublisher.manual();
+    RoutingService service =
+        RoutingService.builder(
+                BROKER,
+                registry,
+                new MessageRouter(new RandomRoutingPolicy(new SplittableRandom(1))),
+                publisher)
+            .decisionHeaders(DecisionHeaders.ROUTED_BY)
+            .build();
+    input.start(service);
+
+    input.offer(Messages.fromFrontend("k3x9qa", "web_1a2b3c4d"), Map.of());
+    input.offer(Messages.fromAgent(MessageType.PAUSE_AGENT, "m2", "web_1", "a"), Map.of());
+
+    assertThat(publisher.published().get(0).headers()).containsOnlyKeys("x-routed-by");
+    assertThat(publisher.published().get(1).destination()).isEqualTo(Destination.DEAD_LETTER);
+    assertThat(publisher.published().get(1).headers())
+        .containsKeys("x-routed-by", "x-dead-letter-reason", "x-dead-letter-detail");
+  }
+
+  @Test
   void explicitReceiver_onlyChangesTheRoutingStatus() {
     registry.apply(AgentStatusUpdate.snapshot(List.of(idle("a"), idle("b"))));
     RecordingOutboundPublisher publisher = RecordingOutboundPublisher.confirming();
