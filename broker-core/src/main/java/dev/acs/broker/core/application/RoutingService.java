@@ -123,8 +123,12 @@ public final class RoutingService implements InboundHandler {
     try {
       noteAnswer(envelope);
       decision = decide(envelope);
-      if (router.parks() && parkIfNeeded(message, decision, receivedAt)) {
-        return;
+      if (router.parks()) {
+        RoutingDecision proceed = parkOrProceed(message, decision, receivedAt);
+        if (proceed == null) {
+          return;
+        }
+        decision = proceed;
       }
       outbound = renderer.render(decision, message);
     } catch (RuntimeException bug) {
@@ -213,33 +217,45 @@ public final class RoutingService implements InboundHandler {
   }
 
   /**
-   * Parks the message when the router says so or its conversation already waits; true if parked.
+   * Parks the message when the router says so or its conversation already waits; returns {@code
+   * null} when parked, else the decision to carry out.
    */
-  private boolean parkIfNeeded(InboundMessage message, RoutingDecision decision, long receivedAt) {
-    boolean mustWait = decision instanceof RoutingDecision.Park;
-    if (!mustWait && !(decision instanceof RoutingDecision.Deliver)) {
-      return false;
+  private @Nullable RoutingDecision parkOrProceed(
+      InboundMessage message, RoutingDecision decision, long receivedAt) {
+    if (!(decision instanceof RoutingDecision.Park)
+        && !(decision instanceof RoutingDecision.Deliver)) {
+      return decision;
     }
+    RoutingDecision queuedBehind;
     synchronized (parkingLock) {
+      RoutingDecision current = decision;
+      if (current instanceof RoutingDecision.Park) {
+        // The agents may have changed between the decision and taking this lock, and that change
+        // found nothing parked to release. Changes applied from now on wait for the lock and see
+        // this message; one applied before is visible in the registry now. Decide again.
+        current = router.decide(message.envelope(), registry.view());
+      }
       String key = message.envelope().affinityKey().orElse(null);
+      boolean mustWait = current instanceof RoutingDecision.Park;
       if (!mustWait && (key == null || !hasParked(key))) {
-        return false;
+        return current;
       }
       Parked waiting = new Parked(message, key, receivedAt, clock.instant());
       parked.addLast(waiting);
       inFlight.begin();
       DelayScheduler timer = Objects.requireNonNull(scheduler);
       waiting.timeout = timer.schedule(parkTimeout, () -> parkTimedOut(waiting));
+      queuedBehind =
+          mustWait
+              ? current
+              : new RoutingDecision.Park(
+                  "queued behind earlier parked messages of its conversation");
     }
-    RoutingDecision parkedDecision =
-        decision instanceof RoutingDecision.Park
-            ? decision
-            : new RoutingDecision.Park("queued behind earlier parked messages of its conversation");
-    observer.decided(message.envelope(), parkedDecision, nanoClock.getAsLong() - receivedAt);
+    observer.decided(message.envelope(), queuedBehind, nanoClock.getAsLong() - receivedAt);
     if (LOG.isLoggable(Level.DEBUG)) {
-      LOG.log(Level.DEBUG, explain(message.envelope(), parkedDecision));
+      LOG.log(Level.DEBUG, explain(message.envelope(), queuedBehind));
     }
-    return true;
+    return null;
   }
 
   private boolean hasParked(String key) {

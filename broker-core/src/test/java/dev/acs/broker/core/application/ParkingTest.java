@@ -165,6 +165,47 @@ class ParkingTest {
   }
 
   @Test
+  void anAgentArrivingBetweenTheDecisionAndTheParking_isNotMissed() {
+    registry.apply(AgentStatusUpdate.snapshot(List.of(offline("a"))));
+    // A policy that lets the agents change while the broker decides, as the status stream can on
+    // its own thread: the change lands after the first decision saw nobody.
+    dev.acs.broker.core.routing.RoutingPolicy racing =
+        new dev.acs.broker.core.routing.RoutingPolicy() {
+          private boolean changed;
+
+          @Override
+          public java.util.Optional<dev.acs.broker.core.agent.Agent> choose(
+              MessageEnvelope message, dev.acs.broker.core.agent.AgentView agents) {
+            if (!changed) {
+              changed = true;
+              registry.apply(AgentStatusUpdate.snapshot(List.of(idle("a"))));
+              return java.util.Optional.empty();
+            }
+            return agents.tierSize(0) > 0
+                ? java.util.Optional.of(agents.member(0, 0))
+                : java.util.Optional.empty();
+          }
+        };
+    service =
+        RoutingService.builder(
+                new BrokerIdentity("broker_1", "B"),
+                registry,
+                new MessageRouter(racing, true),
+                publisher)
+            .clock(clock)
+            .parking(PARK_TIMEOUT, scheduler)
+            .build();
+    input.start(service);
+
+    Delivery message = input.offer(Messages.fromFrontend("m1", "web_1"), Map.of());
+
+    assertThat(FlatDocument.decode(publisher.published().get(0).body()))
+        .containsEntry("receiver_id", "a");
+    assertThat(message.settlement()).isEqualTo(Settlement.ACKED);
+    assertThat(service.parkedCount()).isZero();
+  }
+
+  @Test
   void requeueParked_givesWaitingMessagesBack() {
     registry.apply(AgentStatusUpdate.snapshot(List.of(offline("a"))));
     input.start(service);
