@@ -8,6 +8,7 @@ import dev.acs.broker.core.message.Destination;
 import dev.acs.broker.core.message.OutboundMessage;
 import dev.acs.broker.core.port.OutboundPublisher;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -109,14 +110,17 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
 
   @Override
   public CompletionStage<Void> publish(OutboundMessage message) {
-    Map<String, Object> headers = new HashMap<>(message.headers().size() + 2);
-    headers.putAll(message.headers());
+    Map<String, Object> headers;
     String queue;
     if (message.destination() == Destination.DEAD_LETTER) {
       queue = settings.deadLetterQueue();
+      headers = new HashMap<>(message.headers().size() + 2);
+      headers.putAll(message.headers());
       headers.put(ORIGINAL_QUEUE_HEADER, settings.inputQueue());
     } else {
       queue = settings.outputQueue();
+      // BasicProperties copies the table itself; no copy of ours is needed.
+      headers = Collections.<String, Object>unmodifiableMap(message.headers());
     }
     AMQP.BasicProperties.Builder properties =
         new AMQP.BasicProperties.Builder().deliveryMode(PERSISTENT).messageId(message.messageId());

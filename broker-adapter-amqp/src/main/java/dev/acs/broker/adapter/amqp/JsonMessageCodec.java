@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.base.ParserBase;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -108,7 +109,10 @@ final class JsonMessageCodec {
     int fullUpdateIndex = -1;
     JsonToken token;
     while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-      int tokenStart = offset(parser, start);
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      int valueOffset = offset(parser, start);
+      int tokenStart = nameStartBefore(body, valueOffset);
       if (count > 0) {
         valueEnd[count - 1] = endBefore(body, tokenStart);
       }
@@ -119,11 +123,9 @@ final class JsonMessageCodec {
         valueStart = Arrays.copyOf(valueStart, capacity);
         valueEnd = Arrays.copyOf(valueEnd, capacity);
       }
-      String name = parser.currentName();
       names[count] = name;
       nameStart[count] = tokenStart;
-      JsonToken value = parser.nextToken();
-      valueStart[count] = offset(parser, start);
+      valueStart[count] = valueOffset;
       String problem = fields.read(name, value, parser);
       if (problem != null) {
         parser.skipChildren();
@@ -310,8 +312,46 @@ final class JsonMessageCodec {
     }
   }
 
+  /**
+   * The byte offset in the body of the current token, which must not be a field name. Jackson's
+   * byte-array parser ({@link ParserBase}) keeps it as {@code getTokenCharacterOffset}, one past
+   * the token's first byte, which unlike {@code currentTokenLocation} allocates nothing.
+   */
   private static int offset(JsonParser parser, int start) {
+    if (parser instanceof ParserBase) {
+      return (int) (((ParserBase) parser).getTokenCharacterOffset() - 1) + start;
+    }
     return (int) parser.currentTokenLocation().getByteOffset() + start;
+  }
+
+  /**
+   * The offset of the opening quote of the member name before the value at {@code valueStart}: back
+   * over whitespace, the colon, whitespace, the closing quote, then to the first quote not escaped
+   * by an odd run of backslashes (the parser has already checked the name is a valid JSON string;
+   * UTF-8 continuation bytes never equal an ASCII quote or backslash).
+   */
+  private static int nameStartBefore(byte[] body, int valueStart) {
+    int i = valueStart - 1;
+    while (JsonMessageDocument.isWhitespace(body[i])) {
+      i--;
+    }
+    i--; // the colon
+    while (JsonMessageDocument.isWhitespace(body[i])) {
+      i--;
+    }
+    i--; // the closing quote
+    while (true) {
+      if (body[i] == '"') {
+        int backslashes = 0;
+        while (body[i - 1 - backslashes] == '\\') {
+          backslashes++;
+        }
+        if ((backslashes & 1) == 0) {
+          return i;
+        }
+      }
+      i--;
+    }
   }
 
   /** The end of the value before {@code next}: back over whitespace, one comma, whitespace. */

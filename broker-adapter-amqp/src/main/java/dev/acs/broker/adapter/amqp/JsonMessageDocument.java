@@ -3,9 +3,9 @@ package dev.acs.broker.adapter.amqp;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.acs.broker.core.message.FieldEdits;
 import dev.acs.broker.core.message.MessageDocument;
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JSON object body kept as the bytes that arrived, plus where each top-level member starts and
@@ -18,9 +18,6 @@ import java.util.Map;
  * occurrence, and {@code set} rewrites the first occurrence and drops the others, as a map would.
  */
 final class JsonMessageDocument implements MessageDocument {
-
-  private static final byte[] DEFAULT_MEMBER_SEPARATOR = {','};
-  private static final byte[] DEFAULT_NAME_SEPARATOR = {':'};
 
   private final byte[] original;
   private final int start; // first byte of the JSON text, after a stripped BOM
@@ -65,11 +62,23 @@ final class JsonMessageDocument implements MessageDocument {
     if (edits.isEmpty()) {
       return start == 0 ? original : Arrays.copyOfRange(original, start, original.length);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(original.length + 64);
-    byte[] memberSeparator = memberSeparator();
-    byte[] nameSeparator = nameSeparator();
-    Map<String, String> set = edits.set();
+    // Two passes over the same plan: the first only counts, so the second writes into an array of
+    // exactly the body's size (no growth, no final copy).
+    Out counter = new Out(null);
     boolean[] written = new boolean[count];
+    splice(edits, counter, written);
+    Out out = new Out(new byte[counter.length]);
+    Arrays.fill(written, false);
+    splice(edits, out, written);
+    return out.bytes;
+  }
+
+  private void splice(FieldEdits edits, Out out, boolean[] written) {
+    int memberSeparatorFrom = count < 2 ? -1 : valueEnd[0];
+    int memberSeparatorTo = count < 2 ? -1 : nameStart[1];
+    int nameSeparatorFrom = count == 0 ? -1 : nameSeparatorStart();
+    int nameSeparatorTo = count == 0 ? -1 : valueStart[0];
+    Map<String, String> set = edits.set();
     boolean first = true;
     if (count == 0) {
       out.write(original, start, closeBrace - start);
@@ -86,30 +95,100 @@ final class JsonMessageDocument implements MessageDocument {
         continue; // a duplicate of a member already rewritten
       }
       if (!first) {
-        out.write(memberSeparator, 0, memberSeparator.length);
+        memberSeparator(out, memberSeparatorFrom, memberSeparatorTo);
       }
       first = false;
       if (replacement == null) {
         out.write(original, nameStart[i], valueEnd[i] - nameStart[i]);
       } else {
         out.write(original, nameStart[i], valueStart[i] - nameStart[i]);
-        writeString(out, replacement);
+        out.writeString(replacement);
       }
       written[i] = true;
     }
     for (Map.Entry<String, String> field : set.entrySet()) {
       if (!present(field.getKey(), written)) {
-        first = append(out, first, memberSeparator, nameSeparator, field);
+        first =
+            append(
+                out,
+                first,
+                memberSeparatorFrom,
+                memberSeparatorTo,
+                nameSeparatorFrom,
+                nameSeparatorTo,
+                field);
       }
     }
     for (Map.Entry<String, String> field : edits.setIfAbsent().entrySet()) {
       if (!present(field.getKey(), written) && !set.containsKey(field.getKey())) {
-        first = append(out, first, memberSeparator, nameSeparator, field);
+        first =
+            append(
+                out,
+                first,
+                memberSeparatorFrom,
+                memberSeparatorTo,
+                nameSeparatorFrom,
+                nameSeparatorTo,
+                field);
       }
     }
     int tail = count == 0 ? closeBrace : valueEnd[count - 1];
     out.write(original, tail, original.length - tail);
-    return out.toByteArray();
+  }
+
+  /**
+   * Writes into an exact-size array, or (without one) only counts the bytes it would write. Strings
+   * that need no escaping (the usual case) are written without an intermediate array.
+   */
+  private static final class Out {
+    final byte @Nullable [] bytes;
+    int length;
+
+    Out(byte @Nullable [] bytes) {
+      this.bytes = bytes;
+    }
+
+    void write(byte[] from, int offset, int n) {
+      if (bytes != null) {
+        System.arraycopy(from, offset, bytes, length, n);
+      }
+      length += n;
+    }
+
+    void write(byte b) {
+      if (bytes != null) {
+        bytes[length] = b;
+      }
+      length++;
+    }
+
+    void writeString(String value) {
+      write((byte) '"');
+      if (isPlainAscii(value)) {
+        int n = value.length();
+        if (bytes != null) {
+          for (int i = 0; i < n; i++) {
+            bytes[length + i] = (byte) value.charAt(i);
+          }
+        }
+        length += n;
+      } else {
+        byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(value);
+        write(escaped, 0, escaped.length);
+      }
+      write((byte) '"');
+    }
+
+    /** Printable ASCII without a quote or backslash: JSON-escapes to itself. */
+    private static boolean isPlainAscii(String value) {
+      for (int i = 0, n = value.length(); i < n; i++) {
+        char c = value.charAt(i);
+        if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   private static boolean kept(FieldEdits edits, String name) {
@@ -135,41 +214,41 @@ final class JsonMessageDocument implements MessageDocument {
     return false;
   }
 
-  private static boolean append(
-      ByteArrayOutputStream out,
+  private boolean append(
+      Out out,
       boolean first,
-      byte[] memberSeparator,
-      byte[] nameSeparator,
+      int memberSeparatorFrom,
+      int memberSeparatorTo,
+      int nameSeparatorFrom,
+      int nameSeparatorTo,
       Map.Entry<String, String> field) {
     if (!first) {
-      out.write(memberSeparator, 0, memberSeparator.length);
+      memberSeparator(out, memberSeparatorFrom, memberSeparatorTo);
     }
-    writeString(out, field.getKey());
-    out.write(nameSeparator, 0, nameSeparator.length);
-    writeString(out, field.getValue());
+    out.writeString(field.getKey());
+    if (nameSeparatorFrom < 0) {
+      out.write((byte) ':');
+    } else {
+      out.write(original, nameSeparatorFrom, nameSeparatorTo - nameSeparatorFrom);
+    }
+    out.writeString(field.getValue());
     return false;
   }
 
-  private static void writeString(ByteArrayOutputStream out, String value) {
-    byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(value);
-    out.write('"');
-    out.write(escaped, 0, escaped.length);
-    out.write('"');
-  }
-
   /** The bytes between the first two members (e.g. {@code ", "} from Python), or a comma. */
-  private byte[] memberSeparator() {
-    if (count < 2) {
-      return DEFAULT_MEMBER_SEPARATOR;
+  private void memberSeparator(Out out, int from, int to) {
+    if (from < 0) {
+      out.write((byte) ',');
+    } else {
+      out.write(original, from, to - from);
     }
-    return Arrays.copyOfRange(original, valueEnd[0], nameStart[1]);
   }
 
-  /** The bytes between the first member's name and value (e.g. {@code ": "}), or a colon. */
-  private byte[] nameSeparator() {
-    if (count == 0) {
-      return DEFAULT_NAME_SEPARATOR;
-    }
+  /**
+   * Where the bytes between the first member's name and value (e.g. {@code ": "}) start; they end
+   * at the first value.
+   */
+  private int nameSeparatorStart() {
     int end = valueStart[0];
     int colon = end - 1;
     while (colon > nameStart[0] && original[colon] != ':') {
@@ -179,7 +258,7 @@ final class JsonMessageDocument implements MessageDocument {
     while (from > nameStart[0] && isWhitespace(original[from - 1])) {
       from--;
     }
-    return Arrays.copyOfRange(original, from, end);
+    return from;
   }
 
   static boolean isWhitespace(byte b) {

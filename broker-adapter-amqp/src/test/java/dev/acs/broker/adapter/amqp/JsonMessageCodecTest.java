@@ -74,6 +74,30 @@ class JsonMessageCodecTest {
   }
 
   @Test
+  @DisplayName("member names with escaped quotes and backslashes, and odd whitespace, are spliced")
+  void render_escapedNamesAndWhitespace_areFoundExactly() {
+    String body =
+        "{\n\t\"a\\\"b\" :\t1 ,\r\n \"c\\\\\":\"x\",\"\":[1,{\"d\":2}] , \"\\\\\\\"\"\n:"
+            + " \"y\", \"message_type\" : \"TEXT\" ,\"routing_status\":\"pending\"\n}";
+    JsonMessageDocument document = accepted(body).document();
+
+    assertThat(document.memberCount()).isEqualTo(6);
+    assertThat(
+            new String(
+                document.render(
+                    FieldEdits.builder()
+                        .remove("c\\")
+                        .set("routing_status", "routed")
+                        .set("receiver_id", "agent_1")
+                        .build()),
+                UTF_8))
+        .isEqualTo(
+            "{\n\t\"a\\\"b\" :\t1 ,\r\n \"\":[1,{\"d\":2}] ,\r\n \"\\\\\\\"\"\n:"
+                + " \"y\" ,\r\n \"message_type\" : \"TEXT\" ,\r\n \"routing_status\":\"routed\" ,\r\n"
+                + " \"receiver_id\" :\t\"agent_1\"\n}");
+  }
+
+  @Test
   void render_withoutEdits_returnsTheBodyByteForByte() {
     byte[] body = RICH.getBytes(UTF_8);
     assertThat(accepted(body).document().render(FieldEdits.none())).isEqualTo(body);

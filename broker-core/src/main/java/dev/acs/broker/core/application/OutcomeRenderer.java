@@ -10,6 +10,7 @@ import dev.acs.broker.core.message.WireFields;
 import dev.acs.broker.core.port.InboundMessage;
 import dev.acs.broker.core.routing.RoutingDecision;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,10 +40,20 @@ final class OutcomeRenderer {
   private static final FieldEdits MARK_ERROR_IF_MISSING =
       FieldEdits.builder().setIfAbsent(WireFields.ROUTING_STATUS, WireFields.STATUS_ERROR).build();
 
+  /**
+   * Bound of each per-value cache below; past it the cache is emptied and refilled (values are
+   * agent ids and decision reasons, few in practice).
+   */
+  private static final int CACHE_LIMIT = 4096;
+
   private final BrokerIdentity identity;
   private final String policyName;
   private final DecisionHeaders headers;
   private final Map<String, String> routedByOnly;
+  // Immutable values computed once per agent / per reason instead of once per message.
+  private final ConcurrentHashMap<String, FieldEdits> reassignToAgent = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Map<String, String>> fullHeadersForReason =
+      new ConcurrentHashMap<>();
 
   OutcomeRenderer(BrokerIdentity identity, String policyName, DecisionHeaders headers) {
     this.identity = identity;
@@ -86,12 +97,39 @@ final class OutcomeRenderer {
         inbound.envelope().messageId());
   }
 
-  private static FieldEdits reassign(RoutingDecision.Deliver deliver) {
-    return FieldEdits.builder()
-        .remove(WireFields.BROADCAST, WireFields.TARGET_AGENT_ID, WireFields.CLIENT_ID)
-        .set(WireFields.RECEIVER_ID, deliver.agent().id().value())
-        .set(WireFields.ROUTING_STATUS, WireFields.STATUS_ROUTED)
-        .build();
+  private FieldEdits reassign(RoutingDecision.Deliver deliver) {
+    String agent = deliver.agent().id().value();
+    FieldEdits edits = reassignToAgent.get(agent);
+    if (edits == null) {
+      edits =
+          FieldEdits.builder()
+              .remove(WireFields.BROADCAST, WireFields.TARGET_AGENT_ID, WireFields.CLIENT_ID)
+              .set(WireFields.RECEIVER_ID, agent)
+              .set(WireFields.ROUTING_STATUS, WireFields.STATUS_ROUTED)
+              .build();
+      cache(reassignToAgent, agent, edits);
+    }
+    return edits;
+  }
+
+  private static <V> void cache(ConcurrentHashMap<String, V> cache, String key, V value) {
+    if (cache.size() >= CACHE_LIMIT) {
+      cache.clear();
+    }
+    cache.put(key, value);
+  }
+
+  private Map<String, String> fullHeaders(String reason) {
+    Map<String, String> full = fullHeadersForReason.get(reason);
+    if (full == null) {
+      full =
+          Map.of(
+              ROUTED_BY, identity.id(),
+              ROUTING_POLICY, policyName,
+              ROUTING_REASON, reason);
+      cache(fullHeadersForReason, reason, full);
+    }
+    return full;
   }
 
   private FieldEdits errorReply(MessageEnvelope envelope, RoutingDecision.Reject reject) {
@@ -115,12 +153,7 @@ final class OutcomeRenderer {
     return new OutboundMessage(
         Destination.SERVER,
         body,
-        headers == DecisionHeaders.ROUTED_BY
-            ? routedByOnly
-            : Map.of(
-                ROUTED_BY, identity.id(),
-                ROUTING_POLICY, policyName,
-                ROUTING_REASON, decision.reason()),
+        headers == DecisionHeaders.ROUTED_BY ? routedByOnly : fullHeaders(decision.reason()),
         envelope.messageId());
   }
 }

@@ -25,6 +25,9 @@ public enum MessageType {
   /** A word outside the contract. */
   UNRECOGNIZED;
 
+  /** {@link #values()} copies its array on every call; this copy is never handed out. */
+  private static final MessageType[] VALUES = values();
+
   /**
    * Parses the wire word exactly (the contract's words are upper case); anything else is {@link
    * #UNRECOGNIZED}.
@@ -33,7 +36,7 @@ public enum MessageType {
     if (word == null) {
       return UNRECOGNIZED;
     }
-    for (MessageType type : values()) {
+    for (MessageType type : VALUES) {
       if (type != UNRECOGNIZED && type.name().equals(word)) {
         return type;
       }
