@@ -151,9 +151,19 @@ final class OutcomeRenderer {
   private OutboundMessage toServer(
       byte[] body, MessageEnvelope envelope, RoutingDecision decision) {
     return new OutboundMessage(
-        Destination.SERVER,
-        body,
-        headers == DecisionHeaders.ROUTED_BY ? routedByOnly : fullHeaders(decision.reason()),
-        envelope.messageId());
+        Destination.SERVER, body, serverHeaders(decision), envelope.messageId());
+  }
+
+  /** The decision headers of a message to the server, as {@link #headers} asks. */
+  private Map<String, String> serverHeaders(RoutingDecision decision) {
+    switch (headers) {
+      case NONE:
+        return Map.of();
+      case ROUTED_BY:
+        return routedByOnly;
+      case FULL:
+        return fullHeaders(decision.reason());
+    }
+    throw new IllegalStateException("no headers for " + headers);
   }
 }

@@ -489,7 +489,8 @@ public final class RoutingService implements InboundHandler {
 
     /**
      * Which decision headers messages to the server carry (default {@link DecisionHeaders#FULL});
-     * {@link DecisionHeaders#ROUTED_BY} saves RabbitMQ work per message.
+     * {@link DecisionHeaders#ROUTED_BY} and {@link DecisionHeaders#NONE} save RabbitMQ work per
+     * message.
      */
     public Builder decisionHeaders(DecisionHeaders value) {
       this.decisionHeaders = Objects.requireNonNull(value, "decisionHeaders");

@@ -180,6 +180,35 @@ class RoutingServiceTest {
   }
 
   @Test
+  void noDecisionHeaders_leaveServerMessagesBare_butDeadLettersKeepTheirReason() {
+    registry.apply(AgentStatusUpdate.snapshot(List.of(idle("agent_7"))));
+    RecordingOutboundPublisher publisher = RecordingOutboundPublisher.manual();
+    RoutingService service =
+        RoutingService.builder(
+                BROKER,
+                registry,
+                new MessageRouter(new RandomRoutingPolicy(new SplittableRandom(1))),
+                publisher)
+            .decisionHeaders(DecisionHeaders.NONE)
+            .build();
+    input.start(service);
+
+    input.offer(Messages.fromFrontend("k3x9qa", "web_1a2b3c4d"), Map.of());
+    input.offer(Messages.fromAgent(MessageType.PAUSE_AGENT, "m2", "web_1", "a"), Map.of());
+
+    OutboundMessage toServer = publisher.published().get(0);
+    assertThat(toServer.destination()).isEqualTo(Destination.SERVER);
+    assertThat(toServer.headers()).isEmpty();
+    assertThat(toServer.messageId()).isEqualTo("k3x9qa");
+    assertThat(FlatDocument.decode(toServer.body()))
+        .containsEntry("receiver_id", "agent_7")
+        .containsEntry("routing_status", "routed");
+    assertThat(publisher.published().get(1).destination()).isEqualTo(Destination.DEAD_LETTER);
+    assertThat(publisher.published().get(1).headers())
+        .containsKeys("x-routed-by", "x-dead-letter-reason", "x-dead-letter-detail");
+  }
+
+  @Test
   void explicitReceiver_onlyChangesTheRoutingStatus() {
     registry.apply(AgentStatusUpdate.snapshot(List.of(idle("a"), idle("b"))));
     RecordingOutboundPublisher publisher = RecordingOutboundPublisher.confirming();
