@@ -112,6 +112,7 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
   public CompletionStage<Void> publish(OutboundMessage message) {
     Map<String, Object> headers;
     String queue;
+    boolean withMessageId = true;
     if (message.destination() == Destination.DEAD_LETTER) {
       queue = settings.deadLetterQueue();
       headers = new HashMap<>(message.headers().size() + 2);
@@ -121,9 +122,13 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
       queue = settings.outputQueue();
       // BasicProperties copies the table itself; no copy of ours is needed.
       headers = Collections.<String, Object>unmodifiableMap(message.headers());
+      withMessageId = settings.publishMessageId();
     }
     AMQP.BasicProperties.Builder properties =
-        new AMQP.BasicProperties.Builder().deliveryMode(PERSISTENT).messageId(message.messageId());
+        new AMQP.BasicProperties.Builder().deliveryMode(PERSISTENT);
+    if (withMessageId) {
+      properties.messageId(message.messageId());
+    }
     return publish(queue, properties, headers, message.body());
   }
 

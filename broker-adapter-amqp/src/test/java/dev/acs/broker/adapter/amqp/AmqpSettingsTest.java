@@ -21,6 +21,17 @@ class AmqpSettingsTest {
     assertThat(settings.maxMessageBytes()).isEqualTo(1024 * 1024);
     assertThat(settings.tls()).isFalse();
     assertThat(settings.tlsVerifyHostname()).isTrue();
+    assertThat(settings.publishMessageId()).isTrue();
+  }
+
+  @Test
+  void publishMessageId_canBeTurnedOff_andShowsInToString() {
+    AmqpSettings settings = AmqpSettings.builder().publishMessageId(false).build();
+
+    assertThat(settings.publishMessageId()).isFalse();
+    assertThat(settings.toString()).contains("publishMessageId=false");
+    assertThat(settings.toBuilder().build()).isEqualTo(settings);
+    assertThat(AmqpSettings.defaults().toString()).contains("publishMessageId=true");
   }
 
   @Test
@@ -75,6 +86,7 @@ class AmqpSettingsTest {
             .prefetch(10)
             .maxJsonDepth(8)
             .heartbeat(Duration.ofSeconds(3))
+            .publishMessageId(false)
             .build();
 
     assertThat(settings.toBuilder().build()).isEqualTo(settings);

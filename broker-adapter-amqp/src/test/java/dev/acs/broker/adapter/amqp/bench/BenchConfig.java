@@ -22,8 +22,9 @@ import java.util.List;
  * @param order the relays of max mode, in run order ({@code bench.order}, default
  *     baseline,broker,broker-routed-by,baseline): {@code broker} is the pipeline with its default
  *     (full) decision headers, {@code broker-routed-by} with only {@code x-routed-by}, {@code
- *     baseline} the zero-logic relay, {@code baseline-headers} the zero-logic relay publishing the
- *     broker's message id and full headers
+ *     broker-bare} with no decision headers and no AMQP message id ({@code DecisionHeaders.NONE},
+ *     {@code publishMessageId=false}), {@code baseline} the zero-logic relay, {@code
+ *     baseline-headers} the zero-logic relay publishing the broker's message id and full headers
  * @param rate offered rate of rate mode in msg/s; 0 means {@code rateFraction} of the broker's max
  *     rate measured in this run ({@code bench.rate})
  * @param rateFraction see {@code rate} ({@code bench.rateFraction}, default 0.5)
@@ -62,7 +63,7 @@ record BenchConfig(
 
   /** The relays a run can compare. */
   static final List<String> RELAYS =
-      List.of("broker", "broker-routed-by", "baseline", "baseline-headers");
+      List.of("broker", "broker-routed-by", "broker-bare", "baseline", "baseline-headers");
 
   BenchConfig {
     if (!List.of("max", "rate", "both").contains(mode)) {

@@ -281,16 +281,29 @@ public final class RelayBenchmark {
               .outputQueue(output)
               .deadLetterQueue(deadLetter)
               .prefetch(config.prefetch())
+              .publishMessageId(!kind.equals("broker-bare"))
               .build();
-      return new BrokerRelay(
-          kind,
-          settings,
-          config.agents(),
-          config.policy(),
-          kind.equals("broker") ? DecisionHeaders.FULL : DecisionHeaders.ROUTED_BY);
+      return new BrokerRelay(kind, settings, config.agents(), config.policy(), headers(kind));
     }
     return new ZeroLogicRelay(
         factory, input, output, config.prefetch(), kind.equals("baseline-headers"));
+  }
+
+  /**
+   * The decision headers of a broker kind: {@code broker} explains fully, {@code broker-routed-by}
+   * names only itself, {@code broker-bare} adds none (and publishes no message id).
+   */
+  private static DecisionHeaders headers(String kind) {
+    switch (kind) {
+      case "broker":
+        return DecisionHeaders.FULL;
+      case "broker-routed-by":
+        return DecisionHeaders.ROUTED_BY;
+      case "broker-bare":
+        return DecisionHeaders.NONE;
+      default:
+        throw new IllegalArgumentException("unknown broker kind " + kind);
+    }
   }
 
   private MaxResult runMax(int round, String kind, int count) throws Exception {
