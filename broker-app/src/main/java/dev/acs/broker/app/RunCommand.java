@@ -5,6 +5,7 @@ import dev.acs.broker.app.config.BrokerConfig.LogFormat;
 import dev.acs.broker.app.wiring.RoutingPolicies;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
+import dev.acs.broker.core.application.DecisionHeaders;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -284,6 +285,28 @@ public final class RunCommand implements Callable<Integer> {
   private String routableStates = DEFAULT_ROUTABLE_STATES;
 
   @Option(
+      names = "--routing-headers",
+      paramLabel = "WHICH",
+      defaultValue = "full",
+      description =
+          "Explanatory headers on routed messages: full (x-routed-by, x-routing-policy,"
+              + " x-routing-reason), routed-by (x-routed-by only) or none. Each header costs"
+              + " RabbitMQ work per message; dead letters always keep theirs."
+              + " Env: BROKER_ROUTING_HEADERS. Default: ${DEFAULT-VALUE}.")
+  private String routingHeaders = "full";
+
+  @Option(
+      names = "--rabbitmq-message-id",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      fallbackValue = "true",
+      defaultValue = "true",
+      description =
+          "Set the AMQP message-id property of published messages to their message_id."
+              + " Env: RABBITMQ_MESSAGE_ID. Default: ${DEFAULT-VALUE}.")
+  private boolean rabbitMessageId = true;
+
+  @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       defaultValue = "text",
@@ -379,21 +402,39 @@ public final class RunCommand implements Callable<Integer> {
               prefetch,
               rabbitHeartbeat);
       return new BrokerConfig(
-          identity,
-          grpc,
-          rabbitMq,
-          snapshotTimeout,
-          drainTimeout,
-          policy(),
-          parkTimeout,
-          waitForStickyAgent,
-          outstandingExpiry,
-          availability(),
-          format(),
-          level(),
-          new BrokerConfig.Admin(adminBind.strip(), adminPort, readinessStaleness));
+              identity,
+              grpc,
+              rabbitMq,
+              snapshotTimeout,
+              drainTimeout,
+              policy(),
+              parkTimeout,
+              waitForStickyAgent,
+              outstandingExpiry,
+              availability(),
+              format(),
+              level(),
+              new BrokerConfig.Admin(adminBind.strip(), adminPort, readinessStaleness))
+          .withPublishing(new BrokerConfig.Publishing(decisionHeaders(), rabbitMessageId));
     } catch (IllegalArgumentException invalid) {
       throw new ParameterException(commandSpec().commandLine(), invalid.getMessage(), invalid);
+    }
+  }
+
+  private DecisionHeaders decisionHeaders() {
+    switch (routingHeaders.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "full":
+        return DecisionHeaders.FULL;
+      case "routed-by":
+        return DecisionHeaders.ROUTED_BY;
+      case "none":
+        return DecisionHeaders.NONE;
+      default:
+        throw new IllegalArgumentException(
+            "unknown value '"
+                + routingHeaders
+                + "' for --routing-headers (or BROKER_ROUTING_HEADERS); use full, routed-by or"
+                + " none");
     }
   }
 
@@ -565,6 +606,8 @@ public final class RunCommand implements Callable<Integer> {
     variables.put("--routable-states", "BROKER_ROUTABLE_STATES");
     variables.put("--log-format", "BROKER_LOG_FORMAT");
     variables.put("--log-level", "BROKER_LOG_LEVEL");
+    variables.put("--routing-headers", "BROKER_ROUTING_HEADERS");
+    variables.put("--rabbitmq-message-id", "RABBITMQ_MESSAGE_ID");
     variables.put("--admin-port", "BROKER_ADMIN_PORT");
     variables.put("--admin-bind", "BROKER_ADMIN_BIND");
     variables.put("--readiness-staleness", "BROKER_READINESS_STALENESS");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.core.agent.Availability;
+import dev.acs.broker.core.application.DecisionHeaders;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -189,6 +190,29 @@ class RunCommandTest {
     BrokerConfig config = launchedConfig();
     assertThat(config.rabbitMq().heartbeat()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.grpc().livenessInterval()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void run_publishesEveryExplanation_unlessToldToSaveRabbitMqTheWork() {
+    assertThat(run(REQUIRED, "run")).isZero();
+    assertThat(launched.get(0).publishing()).isEqualTo(BrokerConfig.Publishing.EXPLAINED);
+
+    Map<String, String> environment = new HashMap<>(REQUIRED);
+    environment.put("BROKER_ROUTING_HEADERS", "routed-by");
+    assertThat(run(environment, "run", "--rabbitmq-message-id", "false")).isZero();
+    assertThat(launched.get(1).publishing())
+        .isEqualTo(new BrokerConfig.Publishing(DecisionHeaders.ROUTED_BY, false));
+
+    assertThat(run(REQUIRED, "run", "--routing-headers", "none")).isZero();
+    assertThat(launched.get(2).publishing().decisionHeaders()).isEqualTo(DecisionHeaders.NONE);
+  }
+
+  @Test
+  void run_unknownRoutingHeaders_exits2NamingTheChoices() {
+    assertThat(run(REQUIRED, "run", "--routing-headers", "some")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--routing-headers (or BROKER_ROUTING_HEADERS)")
+        .contains("full, routed-by or none");
   }
 
   @Test

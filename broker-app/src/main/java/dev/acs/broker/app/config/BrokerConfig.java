@@ -2,6 +2,7 @@ package dev.acs.broker.app.config;
 
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
+import dev.acs.broker.core.application.DecisionHeaders;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -41,7 +42,8 @@ public record BrokerConfig(
     Availability routableStates,
     LogFormat logFormat,
     @Nullable String logLevel,
-    Admin admin) {
+    Admin admin,
+    Publishing publishing) {
 
   /** Requires every part but the log level. */
   public BrokerConfig {
@@ -63,6 +65,39 @@ public record BrokerConfig(
     Objects.requireNonNull(routableStates, "routableStates");
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(publishing, "publishing");
+  }
+
+  /** A configuration that publishes with {@link Publishing#EXPLAINED}. */
+  public BrokerConfig(
+      BrokerIdentity identity,
+      Grpc grpc,
+      RabbitMq rabbitMq,
+      Duration snapshotTimeout,
+      Duration drainTimeout,
+      String routingPolicy,
+      Duration parkTimeout,
+      boolean waitForStickyAgent,
+      Duration outstandingExpiry,
+      Availability routableStates,
+      LogFormat logFormat,
+      @Nullable String logLevel,
+      Admin admin) {
+    this(
+        identity,
+        grpc,
+        rabbitMq,
+        snapshotTimeout,
+        drainTimeout,
+        routingPolicy,
+        parkTimeout,
+        waitForStickyAgent,
+        outstandingExpiry,
+        routableStates,
+        logFormat,
+        logLevel,
+        admin,
+        Publishing.EXPLAINED);
   }
 
   /** A configuration with the admin endpoint off ({@link Admin#DISABLED}). */
@@ -110,7 +145,45 @@ public record BrokerConfig(
         routableStates,
         logFormat,
         logLevel,
+        other,
+        publishing);
+  }
+
+  /** This configuration with other publishing options. */
+  public BrokerConfig withPublishing(Publishing other) {
+    return new BrokerConfig(
+        identity,
+        grpc,
+        rabbitMq,
+        snapshotTimeout,
+        drainTimeout,
+        routingPolicy,
+        parkTimeout,
+        waitForStickyAgent,
+        outstandingExpiry,
+        routableStates,
+        logFormat,
+        logLevel,
+        admin,
         other);
+  }
+
+  /**
+   * What the broker adds to each message it publishes to the server, beyond the body: every header
+   * and property costs RabbitMQ work per message (see {@code docs/performance.md}).
+   *
+   * @param decisionHeaders which explanatory {@code x-routing-*} headers routed messages carry
+   * @param messageId whether the AMQP {@code message-id} property carries the {@code message_id}
+   */
+  public record Publishing(DecisionHeaders decisionHeaders, boolean messageId) {
+
+    /** Every explanatory header and the message id: the default. */
+    public static final Publishing EXPLAINED = new Publishing(DecisionHeaders.FULL, true);
+
+    /** Requires the header choice. */
+    public Publishing {
+      Objects.requireNonNull(decisionHeaders, "decisionHeaders");
+    }
   }
 
   /**

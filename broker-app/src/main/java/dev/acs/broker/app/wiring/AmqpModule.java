@@ -40,6 +40,7 @@ public final class AmqpModule {
         .deadLetterQueue(rabbit.deadLetterQueue())
         .prefetch(rabbit.prefetch())
         .heartbeat(rabbit.heartbeat())
+        .publishMessageId(config.publishing().messageId())
         .build();
   }
 

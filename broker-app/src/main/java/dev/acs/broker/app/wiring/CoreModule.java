@@ -147,7 +147,8 @@ public abstract class CoreModule {
             .observer(observer)
             .nanoClock(nanoClock)
             .clock(clock)
-            .outstandingWork(work);
+            .outstandingWork(work)
+            .decisionHeaders(config.publishing().decisionHeaders());
     if (parks(config)) {
       builder.parking(config.parkTimeout(), DelayScheduler.using(parkTimer));
     }
