@@ -402,20 +402,20 @@ public final class RunCommand implements Callable<Integer> {
               prefetch,
               rabbitHeartbeat);
       return new BrokerConfig(
-              identity,
-              grpc,
-              rabbitMq,
-              snapshotTimeout,
-              drainTimeout,
-              policy(),
-              parkTimeout,
-              waitForStickyAgent,
-              outstandingExpiry,
-              availability(),
-              format(),
-              level(),
-              new BrokerConfig.Admin(adminBind.strip(), adminPort, readinessStaleness))
-          .withPublishing(new BrokerConfig.Publishing(decisionHeaders(), rabbitMessageId));
+          identity,
+          grpc,
+          rabbitMq,
+          snapshotTimeout,
+          drainTimeout,
+          policy(),
+          parkTimeout,
+          waitForStickyAgent,
+          outstandingExpiry,
+          availability(),
+          format(),
+          level(),
+          new BrokerConfig.Admin(adminBind.strip(), adminPort, readinessStaleness),
+          new BrokerConfig.Publishing(decisionHeaders(), rabbitMessageId));
     } catch (IllegalArgumentException invalid) {
       throw new ParameterException(commandSpec().commandLine(), invalid.getMessage(), invalid);
     }

@@ -68,39 +68,10 @@ public record BrokerConfig(
     Objects.requireNonNull(publishing, "publishing");
   }
 
-  /** A configuration that publishes with {@link Publishing#EXPLAINED}. */
-  public BrokerConfig(
-      BrokerIdentity identity,
-      Grpc grpc,
-      RabbitMq rabbitMq,
-      Duration snapshotTimeout,
-      Duration drainTimeout,
-      String routingPolicy,
-      Duration parkTimeout,
-      boolean waitForStickyAgent,
-      Duration outstandingExpiry,
-      Availability routableStates,
-      LogFormat logFormat,
-      @Nullable String logLevel,
-      Admin admin) {
-    this(
-        identity,
-        grpc,
-        rabbitMq,
-        snapshotTimeout,
-        drainTimeout,
-        routingPolicy,
-        parkTimeout,
-        waitForStickyAgent,
-        outstandingExpiry,
-        routableStates,
-        logFormat,
-        logLevel,
-        admin,
-        Publishing.EXPLAINED);
-  }
-
-  /** A configuration with the admin endpoint off ({@link Admin#DISABLED}). */
+  /**
+   * A configuration with the admin endpoint off ({@link Admin#DISABLED}) that publishes with {@link
+   * Publishing#EXPLAINED}.
+   */
   public BrokerConfig(
       BrokerIdentity identity,
       Grpc grpc,
@@ -127,45 +98,8 @@ public record BrokerConfig(
         routableStates,
         logFormat,
         logLevel,
-        Admin.DISABLED);
-  }
-
-  /** This configuration with another admin endpoint. */
-  public BrokerConfig withAdmin(Admin other) {
-    return new BrokerConfig(
-        identity,
-        grpc,
-        rabbitMq,
-        snapshotTimeout,
-        drainTimeout,
-        routingPolicy,
-        parkTimeout,
-        waitForStickyAgent,
-        outstandingExpiry,
-        routableStates,
-        logFormat,
-        logLevel,
-        other,
-        publishing);
-  }
-
-  /** This configuration with other publishing options. */
-  public BrokerConfig withPublishing(Publishing other) {
-    return new BrokerConfig(
-        identity,
-        grpc,
-        rabbitMq,
-        snapshotTimeout,
-        drainTimeout,
-        routingPolicy,
-        parkTimeout,
-        waitForStickyAgent,
-        outstandingExpiry,
-        routableStates,
-        logFormat,
-        logLevel,
-        admin,
-        other);
+        Admin.DISABLED,
+        Publishing.EXPLAINED);
   }
 
   /**
