@@ -3,6 +3,7 @@ package dev.acs.broker.app.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.app.Await;
+import dev.acs.broker.app.BrokerProcess;
 import dev.acs.broker.app.simulate.StandInCentralServer;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.acs.broker.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.acs.broker.app.BrokerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -9,6 +9,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
 import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerCli;
+import dev.acs.broker.app.BrokerProcess;
 import dev.acs.broker.app.simulate.StandInCentralServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;

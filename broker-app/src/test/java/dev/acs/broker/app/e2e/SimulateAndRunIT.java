@@ -3,6 +3,7 @@ package dev.acs.broker.app.e2e;
 import static dev.acs.broker.app.e2e.DemoIT.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.acs.broker.app.BrokerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

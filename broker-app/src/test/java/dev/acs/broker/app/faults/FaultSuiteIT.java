@@ -3,6 +3,7 @@ package dev.acs.broker.app.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.app.Await;
+import dev.acs.broker.app.BrokerProcess;
 import dev.acs.broker.app.simulate.StandInCentralServer;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
@@ -82,7 +83,7 @@ class FaultSuiteIT {
     return new RabbitEndpoint(node.port(), "/");
   }
 
-  private ChildBroker startBroker(Scenario scenario, String... extra) throws IOException {
+  private BrokerProcess startBroker(Scenario scenario, String... extra) throws IOException {
     return scenario.startBroker(central.port(), node.port(), List.of(extra));
   }
 
@@ -91,7 +92,7 @@ class FaultSuiteIT {
   @DisplayName("1. Baseline: 20,000 messages, three agents, no fault")
   void baseline() throws Exception {
     try (Scenario scenario = new Scenario("s01-baseline", "none", endpoint())) {
-      ChildBroker broker = startBroker(scenario);
+      BrokerProcess broker = startBroker(scenario);
       broker.awaitReady();
       LoadPublisher load = scenario.load("m", 0, 20_000).start();
       load.awaitDone(Duration.ofMinutes(5));
@@ -111,7 +112,7 @@ class FaultSuiteIT {
   @DisplayName("2. kill -9 of the broker three times under load, restarted each time")
   void sigkillThreeTimes() throws Exception {
     try (Scenario scenario = new Scenario("s02-kill9", "SIGKILL x3 under load", endpoint())) {
-      ChildBroker broker = startBroker(scenario);
+      BrokerProcess broker = startBroker(scenario);
       broker.awaitReady();
       LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
       for (int kill = 0; kill < 3; kill++) {
@@ -137,7 +138,7 @@ class FaultSuiteIT {
   @DisplayName("3. SIGTERM under load: graceful, exit 0, no duplicate")
   void sigtermUnderLoad() throws Exception {
     try (Scenario scenario = new Scenario("s03-sigterm", "SIGTERM under load", endpoint())) {
-      ChildBroker broker = startBroker(scenario);
+      BrokerProcess broker = startBroker(scenario);
       broker.awaitReady();
       LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
       scenario.awaitDeliveries(1_000, FAULT_WAIT);
@@ -147,7 +148,7 @@ class FaultSuiteIT {
       assertThat(exit).as(broker.tail()).isZero();
       assertThat(broker.output()).contains("Shutdown requested (SIGTERM)");
       scenario.put("shutdownSeconds", Math.round(Scenario.secondsSince(termAt) * 100) / 100.0);
-      ChildBroker second = startBroker(scenario);
+      BrokerProcess second = startBroker(scenario);
       second.awaitReady();
       scenario.awaitFlowAfter(System.nanoTime(), FAULT_WAIT);
       scenario.recordRecovery(Scenario.secondsSince(termAt));
@@ -169,7 +170,7 @@ class FaultSuiteIT {
             "s04-rabbit-restart",
             "stop_app / start_app, then the whole node stopped and started",
             endpoint())) {
-      ChildBroker broker = startBroker(scenario);
+      BrokerProcess broker = startBroker(scenario);
       broker.awaitReady();
       LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
       scenario.awaitDeliveries(1_000, FAULT_WAIT);
@@ -213,7 +214,7 @@ class FaultSuiteIT {
     try (Scenario scenario =
         new Scenario(
             "s05-close-connection", "close_connection publisher, then consumer", endpoint())) {
-      ChildBroker broker = startBroker(scenario);
+      BrokerProcess broker = startBroker(scenario);
       broker.awaitReady();
       LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
       scenario.awaitDeliveries(1_000, FAULT_WAIT);
@@ -266,7 +267,7 @@ class FaultSuiteIT {
             endpoint())) {
       // A backlog, so the broker is mid-flow when the alarm goes off (publishers block then).
       scenario.load("m", 0, 30_000).start().awaitDone(Duration.ofMinutes(3));
-      ChildBroker broker = startBroker(scenario, "--drain-timeout", "5s");
+      BrokerProcess broker = startBroker(scenario, "--drain-timeout", "5s");
       broker.awaitReady();
 
       long alarmAt = System.nanoTime();
@@ -312,7 +313,7 @@ class FaultSuiteIT {
         clearedAt = System.nanoTime();
       }
       scenario.put("alarmSeconds", round((clearedAt - alarmAt) / 1e9));
-      ChildBroker second = startBroker(scenario);
+      BrokerProcess second = startBroker(scenario);
       second.awaitReady();
       scenario.recordRecovery(scenario.awaitFlowAfter(clearedAt, FAULT_WAIT));
 
@@ -351,7 +352,7 @@ class FaultSuiteIT {
             new Scenario("s07-half-open", "proxy stops forwarding (AMQP, then gRPC)", endpoint());
         TcpProxy rabbitProxy = new TcpProxy(node.port());
         TcpProxy grpcProxy = new TcpProxy(central.port())) {
-      ChildBroker broker =
+      BrokerProcess broker =
           scenario.startBroker(
               grpcProxy.port(),
               rabbitProxy.port(),
@@ -417,7 +418,7 @@ class FaultSuiteIT {
     try (Scenario scenario =
         new Scenario(
             "s08-central", "stream ended with each status; server restarted", endpoint())) {
-      ChildBroker broker = startBroker(scenario);
+      BrokerProcess broker = startBroker(scenario);
       broker.awaitReady();
       LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
       scenario.awaitDeliveries(500, FAULT_WAIT);
@@ -496,7 +497,7 @@ class FaultSuiteIT {
   void badInputMatrix() throws Exception {
     try (Scenario scenario =
         new Scenario("s09-bad-input", "bad-input matrix interleaved with good", endpoint())) {
-      ChildBroker broker = startBroker(scenario);
+      BrokerProcess broker = startBroker(scenario);
       broker.awaitReady();
       long pid = broker.pid();
 
@@ -680,7 +681,7 @@ class FaultSuiteIT {
       scenario.put("permissions", Map.of("configure", configure, "write", write, "read", read));
       Files.writeString(passwordFile, password + "\n");
 
-      ChildBroker broker =
+      BrokerProcess broker =
           startBroker(
               scenario,
               "--rabbitmq-username",

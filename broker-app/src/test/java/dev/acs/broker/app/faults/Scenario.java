@@ -9,6 +9,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
 import dev.acs.broker.app.Await;
+import dev.acs.broker.app.BrokerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ final class Scenario implements AutoCloseable {
   final Ledger ledger = new Ledger();
   private final QueueCollector outputs;
   private final QueueCollector deadLetters;
-  private final List<ChildBroker> brokers = new ArrayList<>();
+  private final List<BrokerProcess> brokers = new ArrayList<>();
   private final List<Double> recoverySeconds = new ArrayList<>();
   private final List<Double> detectionSeconds = new ArrayList<>();
   private final Map<String, Object> extra = new LinkedHashMap<>();
@@ -86,11 +87,11 @@ final class Scenario implements AutoCloseable {
    * Starts a broker against {@code grpcPort} and {@code rabbitPort} with these extra options. The
    * log goes to {@code target/reliability/logs/<scenario>-<n>.log}.
    */
-  ChildBroker startBroker(int grpcPort, int rabbitPort, List<String> extra) throws IOException {
+  BrokerProcess startBroker(int grpcPort, int rabbitPort, List<String> extra) throws IOException {
     return startBroker(grpcPort, rabbitPort, extra, Map.of());
   }
 
-  ChildBroker startBroker(
+  BrokerProcess startBroker(
       int grpcPort, int rabbitPort, List<String> extraOptions, Map<String, String> environment)
       throws IOException {
     List<String> args = new ArrayList<>();
@@ -112,9 +113,12 @@ final class Scenario implements AutoCloseable {
             "60s"));
     args.addAll(queueOptions());
     args.addAll(extraOptions);
-    ChildBroker broker =
-        ChildBroker.start(
-            args,
+    List<String> command = new ArrayList<>();
+    command.add("run");
+    command.addAll(args);
+    BrokerProcess broker =
+        BrokerProcess.start(
+            command,
             environment,
             REPORTS.resolve("logs").resolve(id + "-" + (brokers.size() + 1) + ".log"));
     brokers.add(broker);
@@ -179,7 +183,7 @@ final class Scenario implements AutoCloseable {
    * Waits until every confirmed id came out, stops the last broker with SIGTERM (exit 0), waits
    * until the input queue is empty and the collectors drained the outputs, and returns the check.
    */
-  Ledger.Verdict finish(ChildBroker broker, Duration timeout)
+  Ledger.Verdict finish(BrokerProcess broker, Duration timeout)
       throws IOException, InterruptedException, TimeoutException {
     Await.until(
         timeout, () -> "every confirmed id out; " + ledger.verdict(), ledger::allConfirmedSeen);
@@ -248,7 +252,7 @@ final class Scenario implements AutoCloseable {
 
   @Override
   public void close() {
-    for (ChildBroker broker : brokers) {
+    for (BrokerProcess broker : brokers) {
       broker.close();
     }
     outputs.close();
