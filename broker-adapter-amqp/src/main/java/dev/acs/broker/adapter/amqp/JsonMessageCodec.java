@@ -158,7 +158,8 @@ final class JsonMessageCodec {
             .receiverId(fields.receiverId)
             .routingStatus(fields.routingStatus)
             .clientId(fields.clientId)
-            .connectionType(fields.connectionType);
+            .connectionType(fields.connectionType)
+            .originalMessageId(fields.originalMessageId);
     if (MessageType.parse(fields.messageType) == MessageType.AGENT_STATUS_UPDATE) {
       envelope.statusUpdate(statusUpdate(body, agentsIndex, fullUpdateIndex, valueStart, valueEnd));
     }
@@ -252,6 +253,7 @@ final class JsonMessageCodec {
     @Nullable String routingStatus;
     @Nullable String clientId;
     @Nullable String connectionType;
+    @Nullable String originalMessageId;
 
     /** Stores the value when the member is one the envelope reads; returns a problem or null. */
     @Nullable String read(String name, JsonToken value, JsonParser parser) throws IOException {
@@ -276,6 +278,11 @@ final class JsonMessageCodec {
           break;
         case WireFields.CONNECTION_TYPE:
           connectionType = text(name, value, parser);
+          break;
+        case WireFields.ORIGINAL_MESSAGE_ID:
+          // Only followed for hop counting, never required: another JSON type is carried through
+          // as it was before the broker read this field, not dead-lettered.
+          originalMessageId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
           break;
         default:
           return null;

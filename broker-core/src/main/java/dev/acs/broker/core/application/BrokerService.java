@@ -9,6 +9,7 @@ import dev.acs.broker.core.port.Subscription;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,7 @@ public final class BrokerService {
   private final InboundMessages inbound;
   private final AgentRegistry registry;
   private final RoutingService routing;
+  private final List<AgentStatusListener> watchers;
 
   private @Nullable Subscription statusSubscription;
   private @Nullable Subscription inboundSubscription;
@@ -37,10 +39,24 @@ public final class BrokerService {
       InboundMessages inbound,
       AgentRegistry registry,
       RoutingService routing) {
+    this(statusSource, inbound, registry, routing, List.of());
+  }
+
+  /**
+   * A service whose {@code watchers} (the status hold, agent suspicion, change logs) hear every
+   * status update and interruption just before the registry does.
+   */
+  public BrokerService(
+      AgentStatusSource statusSource,
+      InboundMessages inbound,
+      AgentRegistry registry,
+      RoutingService routing,
+      List<AgentStatusListener> watchers) {
     this.statusSource = Objects.requireNonNull(statusSource, "statusSource");
     this.inbound = Objects.requireNonNull(inbound, "inbound");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.routing = Objects.requireNonNull(routing, "routing");
+    this.watchers = List.copyOf(watchers);
   }
 
   /**
@@ -52,7 +68,7 @@ public final class BrokerService {
    */
   public void start(Duration snapshotTimeout) throws InterruptedException {
     LOG.log(Level.INFO, "Subscribing to agent status");
-    statusSubscription = statusSource.subscribe(new RegistryFeed(registry));
+    statusSubscription = statusSource.subscribe(new RegistryFeed(registry, watchers));
     LOG.log(Level.INFO, "Waiting up to " + snapshotTimeout + " for the first agent snapshot");
     if (!registry.awaitFirstSnapshot(snapshotTimeout)) {
       String why = registry.health().interruption();
@@ -107,20 +123,36 @@ public final class BrokerService {
   /** Feeds the status stream into the registry. */
   private static final class RegistryFeed implements AgentStatusListener {
     private final AgentRegistry registry;
+    private final List<AgentStatusListener> watchers;
 
-    RegistryFeed(AgentRegistry registry) {
+    RegistryFeed(AgentRegistry registry, List<AgentStatusListener> watchers) {
       this.registry = registry;
+      this.watchers = watchers;
     }
 
     @Override
     public void onStatus(AgentStatusUpdate update) {
+      for (AgentStatusListener watcher : watchers) {
+        try {
+          watcher.onStatus(update);
+        } catch (RuntimeException bug) {
+          LOG.log(Level.ERROR, "A status watcher failed on an update; applying it anyway", bug);
+        }
+      }
       registry.apply(update);
     }
 
     @Override
     public void onInterrupted(String reason) {
-      LOG.log(
-          Level.WARNING, "Agent status stream interrupted: " + reason + "; keeping the last view");
+      // The status source logs each interruption once; a second line here would double them.
+      LOG.log(Level.DEBUG, "Agent status stream interrupted: " + reason);
+      for (AgentStatusListener watcher : watchers) {
+        try {
+          watcher.onInterrupted(reason);
+        } catch (RuntimeException bug) {
+          LOG.log(Level.ERROR, "A status watcher failed on an interruption", bug);
+        }
+      }
       registry.markInterrupted(reason);
     }
   }

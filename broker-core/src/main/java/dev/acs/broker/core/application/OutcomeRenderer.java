@@ -49,16 +49,22 @@ final class OutcomeRenderer {
   private final BrokerIdentity identity;
   private final String policyName;
   private final DecisionHeaders headers;
+  private final ErrorReceiver errorReceiver;
   private final Map<String, String> routedByOnly;
   // Immutable values computed once per agent / per reason instead of once per message.
   private final ConcurrentHashMap<String, FieldEdits> reassignToAgent = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Map<String, String>> fullHeadersForReason =
       new ConcurrentHashMap<>();
 
-  OutcomeRenderer(BrokerIdentity identity, String policyName, DecisionHeaders headers) {
+  OutcomeRenderer(
+      BrokerIdentity identity,
+      String policyName,
+      DecisionHeaders headers,
+      ErrorReceiver errorReceiver) {
     this.identity = identity;
     this.policyName = policyName;
     this.headers = headers;
+    this.errorReceiver = errorReceiver;
     this.routedByOnly = Map.of(ROUTED_BY, identity.id());
   }
 
@@ -81,6 +87,9 @@ final class OutcomeRenderer {
     }
     if (decision instanceof RoutingDecision.Absorb) {
       return null;
+    }
+    if (decision instanceof RoutingDecision.ReturnToClient answer) {
+      return toServer(inbound.document().render(toClient(answer)), envelope, decision);
     }
     throw new IllegalStateException("no rendering for decision " + decision);
   }
@@ -132,7 +141,28 @@ final class OutcomeRenderer {
     return full;
   }
 
+  private static FieldEdits toClient(RoutingDecision.ReturnToClient answer) {
+    return FieldEdits.builder()
+        .remove(WireFields.BROADCAST, WireFields.TARGET_AGENT_ID)
+        .set(WireFields.RECEIVER_ID, answer.clientId())
+        .set(WireFields.ROUTING_STATUS, WireFields.STATUS_ROUTED)
+        .build();
+  }
+
   private FieldEdits errorReply(MessageEnvelope envelope, RoutingDecision.Reject reject) {
+    if (errorReceiver == ErrorReceiver.SERVER) {
+      // SPEC §7: the form the real server turns into a routing-failure notice for the frontends.
+      return FieldEdits.builder()
+          .retainOnly(WireFields.MESSAGE_ID, WireFields.TEXT_PAYLOAD, WireFields.CLIENT_ID)
+          .set(WireFields.MESSAGE_TYPE, MessageType.ERROR.name())
+          .set(WireFields.SENDER_ID, identity.id())
+          .set(WireFields.RECEIVER_ID, ErrorReceiver.SERVER_RECEIVER_ID)
+          .set(WireFields.ROUTING_STATUS, WireFields.STATUS_ERROR)
+          .set(WireFields.ROUTING_STATUS_MESSAGE, reject.errorDetails())
+          .set(WireFields.ERROR_DETAILS, reject.errorDetails())
+          .setIfAbsent(WireFields.TEXT_PAYLOAD, "")
+          .build();
+    }
     FieldEdits.Builder edits =
         FieldEdits.builder()
             .retainOnly(WireFields.MESSAGE_ID, WireFields.TEXT_PAYLOAD)

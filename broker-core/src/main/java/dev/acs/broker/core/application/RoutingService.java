@@ -14,6 +14,7 @@ import dev.acs.broker.core.port.InboundMessage;
 import dev.acs.broker.core.port.OutboundPublisher;
 import dev.acs.broker.core.port.RoutingObserver;
 import dev.acs.broker.core.port.Subscription;
+import dev.acs.broker.core.routing.AgentSuspicion;
 import dev.acs.broker.core.routing.MessageRouter;
 import dev.acs.broker.core.routing.OutstandingWork;
 import dev.acs.broker.core.routing.RoutingDecision;
@@ -54,6 +55,11 @@ public final class RoutingService implements InboundHandler {
 
   private static final Logger LOG = System.getLogger(RoutingService.class.getName());
 
+  private static final RoutingDecision HELD =
+      new RoutingDecision.Park(
+          "holding: the agent status stream is down, so the view may name agents a restarted"
+              + " central server does not know; waiting for a full snapshot");
+
   private final AgentRegistry registry;
   private final MessageRouter router;
   private final OutboundPublisher publisher;
@@ -68,6 +74,10 @@ public final class RoutingService implements InboundHandler {
   private final ThrottledWarnings settleWarnings;
   private final Object parkingLock = new Object();
   private final LinkedList<Parked> parked = new LinkedList<>();
+  // SPEC §7 interop (issue 17): each is its own class; null when switched off.
+  private final @Nullable StatusHold hold;
+  private final @Nullable AgentSuspicion suspicion;
+  private final AnswerChains chains;
 
   /**
    * A service without parking: when nobody can take a message it is rejected at once.
@@ -99,10 +109,29 @@ public final class RoutingService implements InboundHandler {
     if (router.parks() && scheduler == null) {
       throw new IllegalArgumentException("a parking router needs a scheduler for park timeouts");
     }
+    this.hold = builder.hold;
+    this.suspicion = builder.suspicion;
+    this.chains =
+        new AnswerChains(
+            builder.maxHops,
+            builder.answersToClient,
+            clock,
+            AnswerChainsLimits.CAPACITY,
+            AnswerChainsLimits.TTL);
+    if (hold != null && scheduler == null) {
+      throw new IllegalArgumentException("a status hold needs a scheduler to park messages");
+    }
     this.renderer =
-        new OutcomeRenderer(builder.identity, router.policy().name(), builder.decisionHeaders);
+        new OutcomeRenderer(
+            builder.identity,
+            router.policy().name(),
+            builder.decisionHeaders,
+            builder.errorReceiver);
     this.settleWarnings = new ThrottledWarnings(LOG, nanoClock);
     registry.onChange(this::agentsChanged);
+    if (hold != null) {
+      hold.onLifted(() -> agentsChanged(registry.view()));
+    }
   }
 
   /** Starts a service with the required parts; the rest have production defaults. */
@@ -123,7 +152,7 @@ public final class RoutingService implements InboundHandler {
     try {
       noteAnswer(envelope);
       decision = decide(envelope);
-      if (router.parks()) {
+      if (router.parks() || decision instanceof RoutingDecision.Park) {
         RoutingDecision proceed = parkOrProceed(message, decision, receivedAt);
         if (proceed == null) {
           return;
@@ -205,14 +234,65 @@ public final class RoutingService implements InboundHandler {
     if (statusUpdate != null) {
       // SPEC §4.3: a status update on the queue counts like one from the stream.
       registry.apply(statusUpdate);
+      if (suspicion != null) {
+        suspicion.observe(statusUpdate);
+      }
     }
-    return router.decide(envelope, registry.view());
+    if (envelope.type().isRoutable()) {
+      RoutingDecision answer = chains.check(envelope);
+      if (answer != null) {
+        return answer;
+      }
+    }
+    return route(envelope, registry.view(), false);
+  }
+
+  /**
+   * The router's decision, unless the status hold says to wait; suspected agents are left out, or
+   * taken only when nobody healthy can take the message (SPEC §7: dead agents stay listed).
+   */
+  private RoutingDecision route(MessageEnvelope envelope, AgentView view, boolean last) {
+    if (hold != null && hold.holds() && envelope.type().isRoutable()) {
+      return HELD;
+    }
+    AgentView healthy = suspicion == null ? view : suspicion.healthyView(view);
+    RoutingDecision trusted =
+        last ? router.decideFinally(envelope, healthy) : router.decide(envelope, healthy);
+    if (healthy == view) {
+      return trusted;
+    }
+    AgentSuspicion distrust = java.util.Objects.requireNonNull(suspicion);
+    if (trusted instanceof RoutingDecision.Deliver deliver) {
+      return new RoutingDecision.Deliver(
+          deliver.agent(), deliver.explicitReceiver(), deliver.reason() + distrust.note());
+    }
+    boolean noHealthyAgent =
+        trusted instanceof RoutingDecision.Park || trusted instanceof RoutingDecision.Reject;
+    if (!noHealthyAgent || distrust.mode() == AgentSuspicion.Mode.EXCLUDE) {
+      return trusted;
+    }
+    RoutingDecision any =
+        last ? router.decideFinally(envelope, view) : router.decide(envelope, view);
+    if (any instanceof RoutingDecision.Deliver deliver) {
+      return new RoutingDecision.Deliver(
+          deliver.agent(),
+          deliver.explicitReceiver(),
+          "no healthy agent available; taking suspected agent "
+              + deliver.agent().id()
+              + " ("
+              + distrust.suspicionOf(deliver.agent().id())
+              + ")");
+    }
+    return any;
   }
 
   private void noteAnswer(MessageEnvelope envelope) {
     Optional<AgentId> sender = envelope.senderAgent();
     if (sender.isPresent() && registry.view().get(sender.get()) != null) {
       work.answeredBy(sender.get());
+      if (suspicion != null) {
+        suspicion.heardFrom(sender.get());
+      }
     }
   }
 
@@ -233,7 +313,7 @@ public final class RoutingService implements InboundHandler {
         // The agents may have changed between the decision and taking this lock, and that change
         // found nothing parked to release. Changes applied from now on wait for the lock and see
         // this message; one applied before is visible in the registry now. Decide again.
-        current = router.decide(message.envelope(), registry.view());
+        current = route(message.envelope(), registry.view(), false);
       }
       String key = message.envelope().affinityKey().orElse(null);
       boolean mustWait = current instanceof RoutingDecision.Park;
@@ -269,7 +349,7 @@ public final class RoutingService implements InboundHandler {
 
   private void agentsChanged(AgentView view) {
     work.retainAgentsOf(view);
-    if (!router.parks()) {
+    if (!router.parks() && hold == null) {
       return;
     }
     synchronized (parkingLock) {
@@ -280,7 +360,7 @@ public final class RoutingService implements InboundHandler {
         if (next.key != null && blocked.contains(next.key)) {
           continue;
         }
-        RoutingDecision decision = router.decide(next.message.envelope(), view);
+        RoutingDecision decision = route(next.message.envelope(), view, false);
         if (decision instanceof RoutingDecision.Park) {
           if (next.key != null) {
             blocked.add(next.key);
@@ -296,11 +376,39 @@ public final class RoutingService implements InboundHandler {
 
   private void parkTimedOut(Parked waiting) {
     synchronized (parkingLock) {
-      if (!parked.remove(waiting)) {
+      if (!parked.contains(waiting)) {
         return; // released by an agent change in the meantime
       }
-      release(waiting, router.decideFinally(waiting.message.envelope(), registry.view()));
+      Duration wait = heldLonger(waiting);
+      if (wait != null) {
+        waiting.armedAt = clock.instant();
+        waiting.timeout =
+            Objects.requireNonNull(scheduler).schedule(wait, () -> parkTimedOut(waiting));
+        return;
+      }
+      parked.remove(waiting);
+      release(waiting, route(waiting.message.envelope(), registry.view(), true));
     }
+  }
+
+  /**
+   * How much longer a parked message waits because of the status hold, or {@code null} when its
+   * time is up: nothing times out into an error while the server is away, and after the hold each
+   * message gets a whole park timeout for the agents to report to the (possibly restarted) server.
+   */
+  private @Nullable Duration heldLonger(Parked waiting) {
+    if (hold == null) {
+      return null;
+    }
+    if (hold.holds()) {
+      return parkTimeout;
+    }
+    Instant lifted = hold.liftedAt().orElse(null);
+    if (lifted == null || !lifted.isAfter(waiting.armedAt)) {
+      return null;
+    }
+    Duration left = parkTimeout.minus(Duration.between(lifted, clock.instant()));
+    return left.isNegative() || left.isZero() ? null : left;
   }
 
   /** Publishes the outcome of a parked message; called with the parking lock held. */
@@ -329,6 +437,10 @@ public final class RoutingService implements InboundHandler {
     }
     if (decision instanceof RoutingDecision.Deliver deliver) {
       work.routedTo(deliver.agent().id());
+      if (suspicion != null) {
+        suspicion.routedTo(deliver.agent().id());
+      }
+      chains.delivered(message.envelope(), deliver.agent().id());
     }
     if (outbound == null) {
       settle(message, decision, receivedAt, null);
@@ -415,6 +527,7 @@ public final class RoutingService implements InboundHandler {
     final @Nullable String key;
     final long receivedAt;
     final Instant parkedAt;
+    Instant armedAt;
     Subscription timeout = () -> {};
 
     Parked(InboundMessage message, @Nullable String key, long receivedAt, Instant parkedAt) {
@@ -422,6 +535,7 @@ public final class RoutingService implements InboundHandler {
       this.key = key;
       this.receivedAt = receivedAt;
       this.parkedAt = parkedAt;
+      this.armedAt = parkedAt;
     }
   }
 
@@ -438,6 +552,11 @@ public final class RoutingService implements InboundHandler {
     private Duration parkTimeout = Duration.ofSeconds(30);
     private @Nullable DelayScheduler scheduler;
     private DecisionHeaders decisionHeaders = DecisionHeaders.FULL;
+    private ErrorReceiver errorReceiver = ErrorReceiver.SENDER;
+    private @Nullable StatusHold hold;
+    private @Nullable AgentSuspicion suspicion;
+    private int maxHops;
+    private boolean answersToClient;
 
     private Builder(
         BrokerIdentity identity,
@@ -494,6 +613,48 @@ public final class RoutingService implements InboundHandler {
      */
     public Builder decisionHeaders(DecisionHeaders value) {
       this.decisionHeaders = Objects.requireNonNull(value, "decisionHeaders");
+      return this;
+    }
+
+    /**
+     * Whom "no agent" errors are addressed to (default {@link ErrorReceiver#SENDER}, SPEC §4; the
+     * broker's command line defaults to {@link ErrorReceiver#SERVER}, the form the real server
+     * shows to people).
+     */
+    public Builder errorReceiver(ErrorReceiver value) {
+      this.errorReceiver = Objects.requireNonNull(value, "errorReceiver");
+      return this;
+    }
+
+    /**
+     * Holds routing while the status stream is down (default: no hold, the last view is used); held
+     * messages are parked with {@code timer}, whether or not the router parks otherwise.
+     */
+    public Builder statusHold(StatusHold value, DelayScheduler timer) {
+      this.hold = Objects.requireNonNull(value, "hold");
+      if (this.scheduler == null) {
+        this.scheduler = Objects.requireNonNull(timer, "timer");
+      }
+      return this;
+    }
+
+    /** Demotes or skips agents it suspects dead (default: trusts the server's states alone). */
+    public Builder suspicion(AgentSuspicion value) {
+      this.suspicion = Objects.requireNonNull(value, "suspicion");
+      return this;
+    }
+
+    /**
+     * How agents' answers (found by {@code original_message_id}) are routed: an agent-to-agent
+     * chain longer than {@code maxHops} is dead-lettered as {@code hop-limit} (0: no limit, the
+     * default), and with {@code toClient} an answer goes back to the frontend client that asked.
+     */
+    public Builder answers(int maxHops, boolean toClient) {
+      if (maxHops < 0) {
+        throw new IllegalArgumentException("max hops must not be negative, was " + maxHops);
+      }
+      this.maxHops = maxHops;
+      this.answersToClient = toClient;
       return this;
     }
 

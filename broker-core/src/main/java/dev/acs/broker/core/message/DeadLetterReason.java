@@ -23,6 +23,11 @@ public enum DeadLetterReason {
   UNHANDLED_MESSAGE_TYPE("unhandled-message-type"),
   /** An {@code AGENT_STATUS_UPDATE} whose agents could not be read. */
   MALFORMED_STATUS_UPDATE("malformed-status-update"),
+  /**
+   * An agent's answer that would continue an agent-to-agent chain past {@code --max-hops} (SPEC §7:
+   * agents answer without a receiver, so answers would bounce between agents forever).
+   */
+  HOP_LIMIT("hop-limit"),
   /** The broker failed on this message; a bug, reported rather than looped on. */
   INTERNAL_ERROR("internal-error");
 

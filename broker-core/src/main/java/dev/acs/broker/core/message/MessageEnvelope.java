@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param routingStatus {@code routing_status}
  * @param clientId {@code _client_id}, the frontend connection a conversation belongs to
  * @param connectionType {@code _connection_type}
+ * @param originalMessageId {@code original_message_id}: on an agent's answer, the id of the message
+ *     it answers (SPEC §7)
  * @param statusUpdate the agents of an {@code AGENT_STATUS_UPDATE} message, or {@code null}
  */
 public record MessageEnvelope(
@@ -31,6 +33,7 @@ public record MessageEnvelope(
     @Nullable String routingStatus,
     @Nullable String clientId,
     @Nullable String connectionType,
+    @Nullable String originalMessageId,
     @Nullable AgentStatusUpdate statusUpdate) {
 
   /** Requires a type; a status update only on {@code AGENT_STATUS_UPDATE}. */
@@ -101,6 +104,7 @@ public record MessageEnvelope(
     private @Nullable String routingStatus;
     private @Nullable String clientId;
     private @Nullable String connectionType;
+    private @Nullable String originalMessageId;
     private @Nullable AgentStatusUpdate statusUpdate;
 
     private Builder(MessageType type, String rawType) {
@@ -144,6 +148,12 @@ public record MessageEnvelope(
       return this;
     }
 
+    /** Sets {@code original_message_id}. */
+    public Builder originalMessageId(@Nullable String value) {
+      this.originalMessageId = value;
+      return this;
+    }
+
     /** Sets the agents of an {@code AGENT_STATUS_UPDATE}. */
     public Builder statusUpdate(@Nullable AgentStatusUpdate value) {
       this.statusUpdate = value;
@@ -161,6 +171,7 @@ public record MessageEnvelope(
           routingStatus,
           clientId,
           connectionType,
+          originalMessageId,
           statusUpdate);
     }
   }

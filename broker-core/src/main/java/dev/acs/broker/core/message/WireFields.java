@@ -10,6 +10,8 @@ public final class WireFields {
   public static final String SEND_TIMESTAMP = "send_timestamp";
   public static final String ROUTING_STATUS = "routing_status";
   public static final String ERROR_DETAILS = "error_details";
+  public static final String ORIGINAL_MESSAGE_ID = "original_message_id";
+  public static final String ROUTING_STATUS_MESSAGE = "routing_status_message";
   public static final String CLIENT_ID = "_client_id";
   public static final String CONNECTION_TYPE = "_connection_type";
   public static final String BROADCAST = "_broadcast";

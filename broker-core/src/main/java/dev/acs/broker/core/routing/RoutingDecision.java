@@ -46,6 +46,19 @@ public sealed interface RoutingDecision {
   }
 
   /**
+   * An agent's answer goes back to the frontend client whose message started the conversation
+   * ({@code receiver_id} = that client), so the server shows it to the person who asked instead of
+   * routing it to another agent. Only with {@code --answers-to client}.
+   */
+  record ReturnToClient(String clientId, String reason) implements RoutingDecision {
+    /** Requires the client and a reason. */
+    public ReturnToClient {
+      Objects.requireNonNull(clientId, "clientId");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
    * Nobody can take the message yet: hold it, unsettled, until the agents change or the park
    * timeout passes.
    */

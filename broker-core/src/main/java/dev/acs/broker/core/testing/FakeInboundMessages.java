@@ -63,6 +63,7 @@ public final class FakeInboundMessages implements InboundMessages {
     putIfPresent(fields, WireFields.ROUTING_STATUS, envelope.routingStatus());
     putIfPresent(fields, WireFields.CLIENT_ID, envelope.clientId());
     putIfPresent(fields, WireFields.CONNECTION_TYPE, envelope.connectionType());
+    putIfPresent(fields, WireFields.ORIGINAL_MESSAGE_ID, envelope.originalMessageId());
     fields.putAll(extraFields);
     return offer(envelope, FlatDocument.of(fields));
   }

@@ -46,6 +46,16 @@ class AgentStateTest {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName(
+      "'starting', the real agents' word (SPEC §7), routes like initializing")
+  void parse_starting_isInitializing() {
+    assertThat(AgentState.parse("starting")).isEqualTo(AgentState.INITIALIZING);
+    assertThat(AgentState.parse(" Starting ")).isEqualTo(AgentState.INITIALIZING);
+    assertThat(Availability.parse("idle>busy,starting").tierOf(AgentState.INITIALIZING))
+        .isEqualTo(1);
+  }
+
+  @Test
   void parse_ignoresCaseAndSurroundingBlanks() {
     assertThat(AgentState.parse("  IDLE ")).isEqualTo(AgentState.IDLE);
   }
