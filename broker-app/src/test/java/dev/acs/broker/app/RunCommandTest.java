@@ -50,6 +50,66 @@ class RunCommandTest {
     return launched.get(0);
   }
 
+  @Test
+  @DisplayName("Interop options (issue 17) come from the system's variables and the command line")
+  void run_interopSettings_fromEnvironmentAndOptions() {
+    Map<String, String> environment = new HashMap<>(REQUIRED);
+    environment.put("BROKER_ERROR_RECEIVER", "sender");
+    environment.put("GRPC_DEADLINE_SECONDS", "2.5");
+    environment.put("LOG_FILE", "/var/log/broker.log");
+    environment.put("BROKER_SUSPECT_AGENTS", "exclude");
+
+    int exitCode =
+        run(
+            environment,
+            "run",
+            "--status-hold",
+            "last-view",
+            "--status-hold-grace",
+            "3s",
+            "--max-hops",
+            "0",
+            "--answers-to",
+            "client",
+            "--suspect-silence",
+            "45s",
+            "--suspect-unanswered",
+            "20s");
+
+    assertThat(exitCode).isZero();
+    BrokerConfig.Interop interop = launchedConfig().interop();
+    assertThat(interop.errorReceiver())
+        .isEqualTo(dev.acs.broker.core.application.ErrorReceiver.SENDER);
+    assertThat(interop.grpcDeadline()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(interop.logFile()).isEqualTo(Path.of("/var/log/broker.log"));
+    assertThat(interop.statusHold())
+        .isEqualTo(dev.acs.broker.core.application.StatusHold.Mode.LAST_VIEW);
+    assertThat(interop.statusHoldGrace()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(interop.maxHops()).isZero();
+    assertThat(interop.answersToClient()).isTrue();
+    assertThat(interop.suspicion())
+        .isEqualTo(
+            new dev.acs.broker.core.routing.AgentSuspicion.Settings(
+                dev.acs.broker.core.routing.AgentSuspicion.Mode.EXCLUDE,
+                Duration.ofSeconds(45),
+                Duration.ofSeconds(20)));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "--error-receiver, nobody, 'use sender, server'",
+    "--status-hold, pause, 'use hold, last-view'",
+    "--suspect-agents, maybe, 'use demote, exclude, off'",
+    "--answers-to, frontend, 'use agents or client'",
+    "--grpc-deadline-seconds, -1, 'positive number of seconds'"
+  })
+  void run_invalidInteropValue_exits2WithWhatToWrite(String option, String value, String hint) {
+    int exitCode = run(REQUIRED, "run", option, value);
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains(option).contains(hint);
+  }
+
   @ParameterizedTest
   @CsvSource({"GRPC_HOST, --grpc-host", "GRPC_PORT, --grpc-port", "RABBITMQ_HOST, --rabbitmq-host"})
   void run_missingRequiredSetting_exits2NamingOptionAndVariable(String variable, String option) {
@@ -104,7 +164,8 @@ class RunCommandTest {
     assertThat(config.routableStates()).isEqualTo(Availability.preferIdle());
     assertThat(config.rabbitMq().prefetch()).isEqualTo(250);
     assertThat(config.rabbitMq().heartbeat()).isEqualTo(Duration.ofSeconds(15));
-    assertThat(config.grpc().livenessInterval()).isEqualTo(Duration.ofSeconds(25));
+    assertThat(config.grpc().livenessInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.interop()).isEqualTo(BrokerConfig.Interop.DEFAULTS);
     assertThat(config.logFormat()).isEqualTo(BrokerConfig.LogFormat.TEXT);
     assertThat(config.logLevel()).isNull();
   }

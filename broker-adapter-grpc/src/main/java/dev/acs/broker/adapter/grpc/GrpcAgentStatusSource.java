@@ -300,7 +300,7 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
               clock.instant(),
               health.reconnectCount(),
               health.lastError());
-      LOG.info("Agent status snapshot received: {} agents", update.agents().size());
+      LOG.debug("Agent status snapshot received: {} agents", update.agents().size());
       events.onSnapshot(update.agents().size());
     } else {
       if (!attempt.sawSnapshot) {

@@ -5,8 +5,11 @@ import dev.acs.broker.adapter.grpc.GrpcHealth;
 import dev.acs.broker.app.lifecycle.LifecycleParticipant;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Agent;
+import dev.acs.broker.core.agent.AgentId;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.AgentView;
+import dev.acs.broker.core.application.StatusHold;
+import dev.acs.broker.core.routing.AgentSuspicion;
 import dev.acs.broker.core.routing.OutstandingWork;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the admin endpoint reports, as JSON-ready maps: liveness, readiness and the agents. Reads
@@ -37,6 +41,8 @@ public final class BrokerStatus implements LifecycleParticipant {
   private final Clock clock;
   private final Instant startedAt;
   private volatile Readiness.Phase phase = Readiness.Phase.STARTING;
+  private volatile @Nullable StatusHold hold;
+  private volatile @Nullable AgentSuspicion suspicion;
 
   /**
    * Status over live sources.
@@ -65,6 +71,16 @@ public final class BrokerStatus implements LifecycleParticipant {
     this.startedAt = clock.instant();
   }
 
+  /**
+   * Also reports the status hold (a readiness check) and the suspected agents (in {@code /agents});
+   * returns this status.
+   */
+  public BrokerStatus watching(StatusHold statusHold, AgentSuspicion agentSuspicion) {
+    this.hold = Objects.requireNonNull(statusHold, "statusHold");
+    this.suspicion = Objects.requireNonNull(agentSuspicion, "agentSuspicion");
+    return this;
+  }
+
   @Override
   public void running() {
     phase = Readiness.Phase.RUNNING;
@@ -77,7 +93,10 @@ public final class BrokerStatus implements LifecycleParticipant {
 
   /** The readiness verdict now. */
   public Readiness.Report readiness() {
-    return Readiness.evaluate(phase, grpc.get(), registry.health(), amqp.get(), staleness);
+    Readiness.Report report =
+        Readiness.evaluate(phase, grpc.get(), registry.health(), amqp.get(), staleness);
+    StatusHold watched = hold;
+    return watched == null ? report : Readiness.withRouting(report, watched, clock.instant());
   }
 
   /** The body of {@code /health/live}: the process answers, with who it is. */
@@ -112,7 +131,8 @@ public final class BrokerStatus implements LifecycleParticipant {
 
   /** The body of {@code /agents}: the current view of the agents, ordered by id. */
   public Map<String, Object> agentsDocument() {
-    return agentsDocument(registry.view(), work);
+    AgentSuspicion watched = suspicion;
+    return agentsDocument(registry.view(), work, watched == null ? Map.of() : watched.suspects());
   }
 
   /**
@@ -124,6 +144,15 @@ public final class BrokerStatus implements LifecycleParticipant {
    * outstanding} (messages routed to it and not yet answered).
    */
   public static Map<String, Object> agentsDocument(AgentView view, OutstandingWork work) {
+    return agentsDocument(view, work, Map.of());
+  }
+
+  /**
+   * The {@code /agents} document of a view, each agent with {@code suspected}: why the broker
+   * believes it dead although the server lists it (see {@code docs/interop.md}), or null.
+   */
+  public static Map<String, Object> agentsDocument(
+      AgentView view, OutstandingWork work, Map<AgentId, String> suspects) {
     List<Agent> agents = new ArrayList<>(view.agents());
     agents.sort(Comparator.comparing(agent -> agent.id().value()));
     List<Map<String, Object>> rows = new ArrayList<>(agents.size());
@@ -138,6 +167,7 @@ public final class BrokerStatus implements LifecycleParticipant {
       row.put("available", available);
       row.put("tier", available ? view.tierOf(agent.id()) + 1 : null);
       row.put("outstanding", work.outstanding(agent.id()));
+      row.put("suspected", suspects.get(agent.id()));
       rows.add(row);
     }
     Map<String, Object> body = new LinkedHashMap<>();

@@ -3,7 +3,9 @@ package dev.acs.broker.app.admin;
 import dev.acs.broker.adapter.amqp.AmqpHealth;
 import dev.acs.broker.adapter.grpc.GrpcHealth;
 import dev.acs.broker.core.agent.RegistryHealth;
+import dev.acs.broker.core.application.StatusHold;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +32,9 @@ public final class Readiness {
 
   /** Name of the check on RabbitMQ. */
   public static final String RABBITMQ = "rabbitmq";
+
+  /** The name of the check that fails while routing is held (issue 17). */
+  public static final String ROUTING = "routing";
 
   private Readiness() {}
 
@@ -95,6 +100,32 @@ public final class Readiness {
     checks.add(agentStatus(registry, staleness));
     checks.add(rabbitMq(phase, registry, amqp));
     return new Report(checks.stream().allMatch(Check::ok), checks);
+  }
+
+  /**
+   * {@code report} with a {@value #ROUTING} check added: down while routing is held because the
+   * status stream has been down for longer than the grace (SPEC §7 restart safety).
+   */
+  public static Report withRouting(Report report, StatusHold hold, Instant now) {
+    List<Check> checks = new ArrayList<>(report.checks());
+    Check routing;
+    if (hold.declared() && hold.holds()) {
+      Duration down = Duration.between(hold.downSince().orElse(now), now);
+      routing =
+          new Check(
+              ROUTING,
+              false,
+              "holding: agent status stream down for "
+                  + Durations.human(down)
+                  + "; messages wait for a full snapshot");
+    } else if (hold.declared()) {
+      routing =
+          new Check(ROUTING, true, "routing on the last agent view (--status-hold last-view)");
+    } else {
+      routing = new Check(ROUTING, true, "routing");
+    }
+    checks.add(routing);
+    return new Report(report.ready() && routing.ok(), checks);
   }
 
   private static Check lifecycle(Phase phase) {

@@ -3,6 +3,9 @@ package dev.acs.broker.app.config;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
 import dev.acs.broker.core.application.DecisionHeaders;
+import dev.acs.broker.core.application.ErrorReceiver;
+import dev.acs.broker.core.application.StatusHold;
+import dev.acs.broker.core.routing.AgentSuspicion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param logFormat how log lines are written
  * @param logLevel the level of the broker's own loggers, or {@code null} for the default
  * @param admin the admin HTTP endpoint (metrics, health, agents); off by default
+ * @param publishing what the broker adds to each published message beyond the body
+ * @param interop how the broker meets the real central server's behaviours (SPEC §7)
  */
 public record BrokerConfig(
     BrokerIdentity identity,
@@ -43,7 +48,8 @@ public record BrokerConfig(
     LogFormat logFormat,
     @Nullable String logLevel,
     Admin admin,
-    Publishing publishing) {
+    Publishing publishing,
+    Interop interop) {
 
   /** Requires every part but the log level. */
   public BrokerConfig {
@@ -66,6 +72,41 @@ public record BrokerConfig(
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(publishing, "publishing");
+    Objects.requireNonNull(interop, "interop");
+  }
+
+  /** A configuration with the default {@link Interop} settings. */
+  public BrokerConfig(
+      BrokerIdentity identity,
+      Grpc grpc,
+      RabbitMq rabbitMq,
+      Duration snapshotTimeout,
+      Duration drainTimeout,
+      String routingPolicy,
+      Duration parkTimeout,
+      boolean waitForStickyAgent,
+      Duration outstandingExpiry,
+      Availability routableStates,
+      LogFormat logFormat,
+      @Nullable String logLevel,
+      Admin admin,
+      Publishing publishing) {
+    this(
+        identity,
+        grpc,
+        rabbitMq,
+        snapshotTimeout,
+        drainTimeout,
+        routingPolicy,
+        parkTimeout,
+        waitForStickyAgent,
+        outstandingExpiry,
+        routableStates,
+        logFormat,
+        logLevel,
+        admin,
+        publishing,
+        Interop.DEFAULTS);
   }
 
   /**
@@ -99,7 +140,73 @@ public record BrokerConfig(
         logFormat,
         logLevel,
         Admin.DISABLED,
-        Publishing.EXPLAINED);
+        Publishing.EXPLAINED,
+        Interop.DEFAULTS);
+  }
+
+  /**
+   * How the broker meets the real central server's behaviours (SPEC §7, {@code docs/interop.md}):
+   * each value trades compatibility with the reference broker for safety, and the defaults choose
+   * safety.
+   *
+   * @param statusHold what routing does while the status stream is down
+   * @param statusHoldGrace how long the stream may be down before the hold is declared (and, with
+   *     {@code last-view}, routing resumes on the last view)
+   * @param suspicion which agents the broker distrusts although the server lists them, and what it
+   *     does with them
+   * @param maxHops the longest agent-to-agent answer chain routed; 0 for no limit (the reference)
+   * @param answersToClient whether an agent's answer goes back to the frontend client that asked
+   * @param errorReceiver to whom "no agent" errors are addressed
+   * @param grpcDeadline the deadline of the broker's unary gRPC calls ({@code
+   *     GRPC_DEADLINE_SECONDS}), or {@code null} for the defaults (5 s registration, probe at most
+   *     10 s and half the liveness interval)
+   * @param logFile a file the log is also written to ({@code LOG_FILE}), or {@code null}
+   */
+  public record Interop(
+      StatusHold.Mode statusHold,
+      Duration statusHoldGrace,
+      AgentSuspicion.Settings suspicion,
+      int maxHops,
+      boolean answersToClient,
+      ErrorReceiver errorReceiver,
+      @Nullable Duration grpcDeadline,
+      @Nullable Path logFile) {
+
+    /** The default longest answer chain: an answer, and one answer to it, reach other agents. */
+    public static final int DEFAULT_MAX_HOPS = 2;
+
+    /** The default grace before a status hold is declared. */
+    public static final Duration DEFAULT_HOLD_GRACE = Duration.ofSeconds(1);
+
+    /** Every default: hold, suspicion by demotion, 2 hops, errors to "Server". */
+    public static final Interop DEFAULTS =
+        new Interop(
+            StatusHold.Mode.HOLD,
+            DEFAULT_HOLD_GRACE,
+            AgentSuspicion.Settings.DEFAULTS,
+            DEFAULT_MAX_HOPS,
+            false,
+            ErrorReceiver.SERVER,
+            null,
+            null);
+
+    /** Requires every value but the deadline and the log file; checks ranges. */
+    public Interop {
+      Objects.requireNonNull(statusHold, "statusHold");
+      Objects.requireNonNull(statusHoldGrace, "statusHoldGrace");
+      if (statusHoldGrace.isNegative()) {
+        throw new IllegalArgumentException(
+            "status hold grace must not be negative, was " + statusHoldGrace);
+      }
+      Objects.requireNonNull(suspicion, "suspicion");
+      if (maxHops < 0) {
+        throw new IllegalArgumentException("max hops must be 0 (no limit) or more, was " + maxHops);
+      }
+      Objects.requireNonNull(errorReceiver, "errorReceiver");
+      if (grpcDeadline != null && (grpcDeadline.isNegative() || grpcDeadline.isZero())) {
+        throw new IllegalArgumentException("gRPC deadline must be positive, was " + grpcDeadline);
+      }
+    }
   }
 
   /**
@@ -187,8 +294,11 @@ public record BrokerConfig(
       @Nullable Path trustCertificate,
       Duration livenessInterval) {
 
-    /** The liveness probe interval by default. */
-    public static final Duration DEFAULT_LIVENESS_INTERVAL = Duration.ofSeconds(25);
+    /**
+     * The liveness probe interval by default: short enough that the probe's fresh {@code last_seen}
+     * values reveal a silent agent within a minute (SPEC §7), one small unary call per interval.
+     */
+    public static final Duration DEFAULT_LIVENESS_INTERVAL = Duration.ofSeconds(10);
 
     /** Requires a host, a valid port and a positive liveness interval. */
     public Grpc {

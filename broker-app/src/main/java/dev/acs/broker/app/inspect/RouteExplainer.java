@@ -37,13 +37,31 @@ final class RouteExplainer {
 
   private final MessageEnvelope message;
   private final AgentView view;
+
+  /** The view without the agents the broker suspected dead, which policies choose from first. */
+  private final AgentView healthy;
+
+  private final Map<AgentId, String> suspects;
   private final Map<AgentId, Integer> outstanding;
   private final long seed;
 
   private RouteExplainer(
-      MessageEnvelope message, AgentView view, Map<AgentId, Integer> outstanding, long seed) {
+      MessageEnvelope message,
+      AgentView view,
+      Map<AgentId, String> suspects,
+      Map<AgentId, Integer> outstanding,
+      long seed) {
     this.message = message;
     this.view = view;
+    this.suspects = suspects;
+    this.healthy =
+        suspects.isEmpty()
+            ? view
+            : AgentView.of(
+                view.version(),
+                AT,
+                view.availability(),
+                view.agents().stream().filter(agent -> !suspects.containsKey(agent.id())).toList());
     this.outstanding = outstanding;
     this.seed = seed;
   }
@@ -70,6 +88,7 @@ final class RouteExplainer {
     }
     List<Agent> agents = new ArrayList<>();
     Map<AgentId, Integer> outstanding = new HashMap<>();
+    Map<AgentId, String> suspects = new java.util.TreeMap<>();
     int index = 0;
     for (JsonNode agentNode : agentsNode) {
       String id = text(agentNode, "id", "agent_id");
@@ -91,10 +110,18 @@ final class RouteExplainer {
           Agent.fromStatus(id, name == null ? "" : name, lastSeen == null ? "" : lastSeen, metrics);
       agents.add(agent);
       outstanding.put(agent.id(), agentNode.path("outstanding").asInt(0));
+      String suspected = text(agentNode, "suspected");
+      if (suspected != null && !suspected.isBlank()) {
+        suspects.put(agent.id(), suspected);
+      }
       index++;
     }
     return new RouteExplainer(
-        envelope(messageNode), AgentView.of(1, AT, availability, agents), outstanding, seed);
+        envelope(messageNode),
+        AgentView.of(1, AT, availability, agents),
+        suspects,
+        outstanding,
+        seed);
   }
 
   private static MessageEnvelope envelope(JsonNode node) {
@@ -154,7 +181,7 @@ final class RouteExplainer {
                   .map(AgentState::wireName)
                   .sorted()
                   .collect(Collectors.joining(",")),
-              view.tierSize(tier) == 0 ? "-" : String.join(", ", members(tier, null))));
+              members(tier, null).isEmpty() ? "-" : String.join(", ", members(tier, null))));
     }
     List<String> unroutable = new ArrayList<>();
     view.agents().stream()
@@ -164,6 +191,13 @@ final class RouteExplainer {
             agent -> unroutable.add(agent.id().value() + " (" + agent.state().wireName() + ")"));
     if (!unroutable.isEmpty()) {
       out.append("  not routable: ").append(String.join(", ", unroutable)).append('\n');
+    }
+    if (!suspects.isEmpty()) {
+      List<String> suspected = new ArrayList<>();
+      suspects.forEach((id, why) -> suspected.add(id.value() + " (" + why + ")"));
+      out.append("  suspected dead by the broker, chosen only when no healthy agent can be: ")
+          .append(String.join(", ", suspected))
+          .append('\n');
     }
     out.append(
         String.format(
@@ -188,7 +222,21 @@ final class RouteExplainer {
         });
     RoutingPolicy policy = RoutingPolicies.create(policyName, work, new Random(seed), false);
     MessageRouter router = new MessageRouter(policy, true);
-    RoutingDecision decision = router.decide(message, view);
+    RoutingDecision decision = router.decide(message, healthy);
+    if (!(decision instanceof RoutingDecision.Deliver) && healthy != view) {
+      RoutingDecision any = router.decide(message, view);
+      if (any instanceof RoutingDecision.Deliver deliver) {
+        decision =
+            new RoutingDecision.Deliver(
+                deliver.agent(),
+                deliver.explicitReceiver(),
+                "no healthy agent available; taking suspected agent "
+                    + deliver.agent().id()
+                    + " ("
+                    + suspects.get(deliver.agent().id())
+                    + ")");
+      }
+    }
     out.append("  decision: ").append(describe(decision)).append('\n');
     if (decision instanceof RoutingDecision.Deliver deliver && !deliver.explicitReceiver()) {
       out.append("  why: ").append(why(policyName, deliver.agent())).append('\n');
@@ -246,14 +294,14 @@ final class RouteExplainer {
             return "no conversation key (_client_id or sender_id), so least-loaded chose among "
                 + tierText;
           }
-          Agent owner = view.ring().owner(key, sender);
+          Agent owner = healthy.ring().owner(key, sender);
           if (owner != null && owner.id().equals(chosen.id())) {
             return "conversation key '"
                 + key
                 + "' belongs to "
                 + chosen.id().value()
                 + " on the consistent-hash ring of available agents (it is in tier "
-                + (view.tierOf(chosen.id()) + 1)
+                + (healthy.tierOf(chosen.id()) + 1)
                 + "), so every broker replica sends this conversation there";
           }
           return "conversation key '"
@@ -261,7 +309,7 @@ final class RouteExplainer {
               + "' belongs to "
               + (owner == null
                   ? "nobody"
-                  : label(owner) + ", tier " + (view.tierOf(owner.id()) + 1))
+                  : label(owner) + ", tier " + (healthy.tierOf(owner.id()) + 1))
               + " on the hash ring, a less preferred tier, so the less loaded of two seeded draws"
               + " from "
               + tierText
@@ -287,8 +335,8 @@ final class RouteExplainer {
 
   private String candidatesLoad(int tier, @Nullable AgentId sender) {
     List<String> loads = new ArrayList<>();
-    for (int i = 0; tier >= 0 && i < view.tierSize(tier); i++) {
-      Agent agent = view.member(tier, i);
+    for (int i = 0; tier >= 0 && i < healthy.tierSize(tier); i++) {
+      Agent agent = healthy.member(tier, i);
       if (!agent.id().equals(sender)) {
         loads.add(agent.id().value() + " " + outstanding.getOrDefault(agent.id(), 0));
       }
@@ -302,7 +350,7 @@ final class RouteExplainer {
   }
 
   private int firstTierWithCandidates(@Nullable AgentId sender) {
-    for (int tier = 0; tier < view.tierCount(); tier++) {
+    for (int tier = 0; tier < healthy.tierCount(); tier++) {
       if (!members(tier, sender).isEmpty()) {
         return tier;
       }
@@ -312,8 +360,8 @@ final class RouteExplainer {
 
   private List<String> members(int tier, @Nullable AgentId excluded) {
     List<String> ids = new ArrayList<>();
-    for (int i = 0; i < view.tierSize(tier); i++) {
-      Agent agent = view.member(tier, i);
+    for (int i = 0; i < healthy.tierSize(tier); i++) {
+      Agent agent = healthy.member(tier, i);
       if (!agent.id().equals(excluded)) {
         ids.add(agent.id().value());
       }

@@ -22,7 +22,7 @@ public final class ProductionLauncher implements BrokerLauncher {
 
   @Override
   public int launch(BrokerConfig config) throws InterruptedException {
-    LogSetup.apply(config.logFormat(), config.logLevel());
+    LogSetup.apply(config.logFormat(), config.logLevel(), config.interop().logFile());
     LOG.info(
         "Starting broker {} ({}) version {}; central server {}:{}, RabbitMQ {}:{} vhost {}",
         config.identity().name(),
@@ -40,6 +40,16 @@ public final class ProductionLauncher implements BrokerLauncher {
         config.rabbitMq().deadLetterQueue(),
         config.routingPolicy(),
         config.routableStates());
+    BrokerConfig.Interop interop = config.interop();
+    LOG.info(
+        "Interop: status hold {} after {}, suspected agents {}, max hops {}, answers to {},"
+            + " errors to {}",
+        interop.statusHold().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        interop.statusHoldGrace(),
+        interop.suspicion().mode().name().toLowerCase(java.util.Locale.ROOT),
+        interop.maxHops() == 0 ? "unlimited" : String.valueOf(interop.maxHops()),
+        interop.answersToClient() ? "client" : "agents",
+        interop.errorReceiver().name().toLowerCase(java.util.Locale.ROOT));
     ShutdownSignal signal = new ShutdownSignal();
     ProcessSignals.install(signal, config.drainTimeout().plus(CLOSE_GRACE));
     BrokerRunner runner = DaggerBrokerComponent.factory().create(config).runner();

@@ -32,7 +32,14 @@ public final class BrokerMetrics implements RoutingObserver {
 
   /** Outcome label values of {@code broker_messages_routed_total}, one per decision kind. */
   public static final List<String> OUTCOMES =
-      List.of("delivered", "forwarded", "rejected", "parked", "absorbed", "dead_lettered");
+      List.of(
+          "delivered",
+          "forwarded",
+          "rejected",
+          "parked",
+          "absorbed",
+          "dead_lettered",
+          "returned_to_client");
 
   /** Reason label values of {@code broker_messages_rejected_total}. */
   public static final List<String> REJECTION_REASONS =
@@ -220,6 +227,8 @@ public final class BrokerMetrics implements RoutingObserver {
       return "parked";
     } else if (decision instanceof RoutingDecision.Absorb) {
       return "absorbed";
+    } else if (decision instanceof RoutingDecision.ReturnToClient) {
+      return "returned_to_client";
     } else {
       return "dead_lettered";
     }

@@ -11,8 +11,11 @@ import dev.acs.broker.app.admin.BrokerStatus;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.lifecycle.LifecycleParticipant;
 import dev.acs.broker.app.metrics.BrokerGauges;
+import dev.acs.broker.app.metrics.InteropGauges;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.application.RoutingService;
+import dev.acs.broker.core.application.StatusHold;
+import dev.acs.broker.core.routing.AgentSuspicion;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Set;
@@ -35,17 +38,20 @@ public final class AdminModule {
       RoutingService routing,
       GrpcCentralServer centralServer,
       AmqpTransport transport,
-      Clock clock) {
+      Clock clock,
+      StatusHold hold,
+      AgentSuspicion suspicion) {
     return new BrokerStatus(
-        config.identity(),
-        VersionProvider.version(),
-        config.routingPolicy(),
-        registry,
-        routing.outstandingWork(),
-        centralServer::health,
-        transport::health,
-        config.admin().readinessStaleness(),
-        clock);
+            config.identity(),
+            VersionProvider.version(),
+            config.routingPolicy(),
+            registry,
+            routing.outstandingWork(),
+            centralServer::health,
+            transport::health,
+            config.admin().readinessStaleness(),
+            clock)
+        .watching(hold, suspicion);
   }
 
   @Provides
@@ -57,7 +63,10 @@ public final class AdminModule {
       AgentRegistry registry,
       RoutingService routing,
       GrpcCentralServer centralServer,
-      AmqpTransport transport) {
+      AmqpTransport transport,
+      StatusHold hold,
+      AgentSuspicion suspicion,
+      Clock clock) {
     if (!config.admin().enabled()) {
       return Set.of();
     }
@@ -69,6 +78,7 @@ public final class AdminModule {
         transport::health,
         VersionProvider.version(),
         config.routingPolicy());
+    InteropGauges.bind(meters, hold, suspicion, clock);
     return Set.of(
         new AdminServer(
             config.admin().bindAddress(), config.admin().port(), status, meters::scrape));

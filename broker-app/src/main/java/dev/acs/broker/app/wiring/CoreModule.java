@@ -12,10 +12,12 @@ import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.application.BrokerService;
 import dev.acs.broker.core.application.DelayScheduler;
 import dev.acs.broker.core.application.RoutingService;
+import dev.acs.broker.core.application.StatusHold;
 import dev.acs.broker.core.port.AgentStatusSource;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
 import dev.acs.broker.core.port.RoutingObserver;
+import dev.acs.broker.core.routing.AgentSuspicion;
 import dev.acs.broker.core.routing.MessageRouter;
 import dev.acs.broker.core.routing.OutstandingWork;
 import dev.acs.broker.core.routing.RoutingPolicy;
@@ -141,7 +143,9 @@ public abstract class CoreModule {
       LongSupplier nanoClock,
       Clock clock,
       OutstandingWork work,
-      ScheduledExecutorService parkTimer) {
+      ScheduledExecutorService parkTimer,
+      StatusHold hold,
+      AgentSuspicion suspicion) {
     RoutingService.Builder builder =
         RoutingService.builder(identity, registry, router, publisher)
             .observer(observer)
@@ -152,6 +156,7 @@ public abstract class CoreModule {
     if (parks(config)) {
       builder.parking(config.parkTimeout(), DelayScheduler.using(parkTimer));
     }
+    Interop.configure(builder, config, hold, suspicion, parkTimer);
     return builder.build();
   }
 
@@ -161,11 +166,28 @@ public abstract class CoreModule {
 
   @Provides
   @Singleton
+  static StatusHold statusHold(
+      BrokerConfig config, Clock clock, ScheduledExecutorService parkTimer) {
+    return Interop.statusHold(config, clock, parkTimer);
+  }
+
+  @Provides
+  @Singleton
+  static AgentSuspicion suspicion(
+      BrokerConfig config, Clock clock, ScheduledExecutorService parkTimer) {
+    return Interop.suspicion(config, clock, parkTimer);
+  }
+
+  @Provides
+  @Singleton
   static BrokerService brokerService(
       AgentStatusSource statusSource,
       InboundMessages inbound,
       AgentRegistry registry,
-      RoutingService routing) {
-    return new BrokerService(statusSource, inbound, registry, routing);
+      RoutingService routing,
+      StatusHold hold,
+      AgentSuspicion suspicion) {
+    return new BrokerService(
+        statusSource, inbound, registry, routing, Interop.statusWatchers(hold, suspicion));
   }
 }

@@ -31,12 +31,16 @@ public final class GrpcModule {
     // A deadline shorter than the interval: a probe that times out is over before the next tick,
     // so two failures take 2 intervals + 1 deadline (GrpcSettings.livenessBound()).
     Duration half = interval.dividedBy(2);
-    Duration probeDeadline =
-        half.compareTo(GrpcSettings.DEFAULT_PROBE_DEADLINE) < 0
-            ? half
-            : GrpcSettings.DEFAULT_PROBE_DEADLINE;
+    // GRPC_DEADLINE_SECONDS, the system's deadline of unary calls, replaces both defaults; the
+    // probe's stays below half the interval for the reason above.
+    Duration deadline = config.interop().grpcDeadline();
+    Duration probeWanted = deadline != null ? deadline : GrpcSettings.DEFAULT_PROBE_DEADLINE;
+    Duration probeDeadline = half.compareTo(probeWanted) < 0 ? half : probeWanted;
     GrpcSettings settings =
         GrpcSettings.defaults(grpc.host(), grpc.port()).withLiveness(interval, probeDeadline);
+    if (deadline != null) {
+      settings = settings.withRegistrationDeadline(deadline);
+    }
     return grpc.tls() ? settings.withTls(grpc.trustCertificate()) : settings;
   }
 

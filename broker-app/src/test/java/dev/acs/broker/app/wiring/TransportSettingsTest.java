@@ -18,9 +18,48 @@ class TransportSettingsTest {
 
     assertThat(AmqpModule.settings(config).heartbeat()).isEqualTo(Duration.ofSeconds(15));
     GrpcSettings grpc = GrpcModule.settings(config);
-    assertThat(grpc.livenessInterval()).isEqualTo(GrpcSettings.DEFAULT_LIVENESS_INTERVAL);
-    assertThat(grpc.probeDeadline()).isEqualTo(GrpcSettings.DEFAULT_PROBE_DEADLINE);
-    assertThat(grpc.livenessBound()).isEqualTo(Duration.ofSeconds(60));
+    // broker run probes every 10 s (the adapter's own default is 25 s): the probe's fresh
+    // last_seen values are how a silent agent is found within a minute (docs/interop.md).
+    assertThat(grpc.livenessInterval()).isEqualTo(BrokerConfig.Grpc.DEFAULT_LIVENESS_INTERVAL);
+    assertThat(grpc.livenessInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(grpc.probeDeadline()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(grpc.livenessBound()).isEqualTo(Duration.ofSeconds(25));
+    assertThat(grpc.registrationDeadline()).isEqualTo(GrpcSettings.DEFAULT_REGISTRATION_DEADLINE);
+  }
+
+  @Test
+  void grpcDeadlineSeconds_setsTheRegistrationDeadline_andCapsTheProbes() {
+    BrokerConfig base = TestConfigs.config();
+    BrokerConfig config =
+        new BrokerConfig(
+            base.identity(),
+            new BrokerConfig.Grpc("127.0.0.1", 50051, false, null, Duration.ofSeconds(30)),
+            base.rabbitMq(),
+            base.snapshotTimeout(),
+            base.drainTimeout(),
+            base.routingPolicy(),
+            base.parkTimeout(),
+            base.waitForStickyAgent(),
+            base.outstandingExpiry(),
+            base.routableStates(),
+            base.logFormat(),
+            base.logLevel(),
+            base.admin(),
+            base.publishing(),
+            new BrokerConfig.Interop(
+                BrokerConfig.Interop.DEFAULTS.statusHold(),
+                BrokerConfig.Interop.DEFAULTS.statusHoldGrace(),
+                BrokerConfig.Interop.DEFAULTS.suspicion(),
+                2,
+                false,
+                BrokerConfig.Interop.DEFAULTS.errorReceiver(),
+                Duration.ofSeconds(3),
+                null));
+
+    GrpcSettings grpc = GrpcModule.settings(config);
+
+    assertThat(grpc.registrationDeadline()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(grpc.probeDeadline()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test
