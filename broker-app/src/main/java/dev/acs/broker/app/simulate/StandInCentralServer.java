@@ -30,6 +30,12 @@ import java.util.concurrent.TimeUnit;
  * a full snapshot on every change). Agents are set, changed and removed at run time by the caller
  * (a test, or {@code broker simulate}) or by {@code SendAgentStatus}.
  *
+ * <p>{@link #startLikeTheRealServer} adds the quirks of SPEC §7: a report that changes nothing but
+ * {@code last_seen} is stored (and returned by {@code GetAgentStatus}) but not broadcast; {@code
+ * last_seen} is ISO-8601 without an offset; {@link #stop()} and {@link #restart()} take the server
+ * down and bring it back on the same port knowing no agents. A killed agent is one that simply
+ * stops reporting: it stays {@code idle} here, as on the real server.
+ *
  * <p>Thread-safe. Closing it ends every stream and stops the server.
  */
 public final class StandInCentralServer implements AutoCloseable {
@@ -45,17 +51,27 @@ public final class StandInCentralServer implements AutoCloseable {
   private final List<ServerCallStreamObserver<AgentStatusResponse>> subscribers = new ArrayList<>();
   private final List<Registration> registrations = new ArrayList<>();
   private final Clock clock;
-  private final Server server;
+  private final boolean likeTheRealServer;
+  private final int port;
+  private volatile @org.jspecify.annotations.Nullable Server server;
   private int subscriptionCount;
+  private int broadcastCount;
 
-  private StandInCentralServer(int port, Clock clock) throws IOException {
+  private StandInCentralServer(int port, Clock clock, boolean likeTheRealServer)
+      throws IOException {
     this.clock = clock;
-    this.server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-            .addService(new Registrations())
-            .addService(new Statuses())
-            .build()
-            .start();
+    this.likeTheRealServer = likeTheRealServer;
+    Server started = listen(port);
+    this.server = started;
+    this.port = started.getPort();
+  }
+
+  private Server listen(int onPort) throws IOException {
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort))
+        .addService(new Registrations())
+        .addService(new Statuses())
+        .build()
+        .start();
   }
 
   /**
@@ -64,12 +80,90 @@ public final class StandInCentralServer implements AutoCloseable {
    * @param port the port, or 0 for any free one (see {@link #port()})
    */
   public static StandInCentralServer start(int port) throws IOException {
-    return new StandInCentralServer(port, Clock.systemUTC());
+    return new StandInCentralServer(port, Clock.systemUTC(), false);
   }
 
-  /** The port the server listens on. */
+  /**
+   * Starts a server on 127.0.0.1 with the real central server's quirks (SPEC §7): only changes are
+   * broadcast, {@code last_seen} has no offset, and {@link #restart()} forgets every agent.
+   *
+   * @param port the port, or 0 for any free one (see {@link #port()})
+   */
+  public static StandInCentralServer startLikeTheRealServer(int port) throws IOException {
+    return new StandInCentralServer(port, Clock.systemUTC(), true);
+  }
+
+  /** The port the server listens on (kept across {@link #restart()}). */
   public int port() {
-    return server.getPort();
+    return port;
+  }
+
+  /** How many snapshots were broadcast to subscribers (each counted once per broadcast). */
+  public int broadcastCount() {
+    synchronized (lock) {
+      return broadcastCount;
+    }
+  }
+
+  /**
+   * Takes the server down as a killed process would: every stream and call fails, and the agents
+   * are forgotten (a restarted real server knows none until each reports again).
+   */
+  public void stop() {
+    Server running;
+    synchronized (lock) {
+      running = server;
+      server = null;
+      agents.clear();
+      subscribers.clear();
+    }
+    if (running != null) {
+      running.shutdownNow();
+      try {
+        running.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Brings a {@link #stop() stopped} server back on the same port, knowing no agents. */
+  public void restart() throws IOException {
+    synchronized (lock) {
+      if (server != null) {
+        throw new IllegalStateException("the stand-in server is running; stop() it first");
+      }
+    }
+    Server started = listen(port);
+    synchronized (lock) {
+      server = started;
+    }
+  }
+
+  /** Whether the server runs (between {@link #stop()} and {@link #restart()} it does not). */
+  public boolean isRunning() {
+    return server != null;
+  }
+
+  /** Whether the server knows this agent now (a message routed to any other is lost, SPEC §7). */
+  public boolean knows(String agentId) {
+    synchronized (lock) {
+      return agents.containsKey(agentId);
+    }
+  }
+
+  /**
+   * An agent's periodic status report with an unchanged state: its {@code last_seen} advances; with
+   * the real server's quirks nothing is broadcast. Does nothing while stopped or for an unknown
+   * agent (the real agent's report would register it; use {@link #putAgent} for that).
+   */
+  public void report(String agentId) {
+    synchronized (lock) {
+      AgentInfo current = agents.get(agentId);
+      if (current != null && server != null) {
+        store(info(agentId, current.getAgentName(), current.getMetricsOrDefault(STATE_KEY, "")));
+      }
+    }
   }
 
   /** Every registration received so far, in order. */
@@ -101,9 +195,28 @@ public final class StandInCentralServer implements AutoCloseable {
   /** Adds or replaces an agent and streams the new snapshot. */
   public void putAgent(String agentId, String agentName, String state) {
     synchronized (lock) {
-      agents.put(agentId, info(agentId, agentName, state));
-      broadcast();
+      store(info(agentId, agentName, state));
     }
+  }
+
+  /**
+   * Stores an agent's report and broadcasts the new snapshot, unless (with the real server's
+   * quirks) only its {@code last_seen} changed; the caller holds the lock.
+   */
+  private void store(AgentInfo report) {
+    AgentInfo before = agents.put(report.getAgentId(), report);
+    if (likeTheRealServer && before != null && sameButLastSeen(before, report)) {
+      return;
+    }
+    broadcast();
+  }
+
+  private static boolean sameButLastSeen(AgentInfo before, AgentInfo after) {
+    java.util.Map<String, String> beforeMetrics = new java.util.HashMap<>(before.getMetricsMap());
+    java.util.Map<String, String> afterMetrics = new java.util.HashMap<>(after.getMetricsMap());
+    beforeMetrics.remove("last_seen");
+    afterMetrics.remove("last_seen");
+    return before.getAgentName().equals(after.getAgentName()) && beforeMetrics.equals(afterMetrics);
   }
 
   /**
@@ -117,8 +230,7 @@ public final class StandInCentralServer implements AutoCloseable {
       if (current == null) {
         throw new IllegalArgumentException("no agent '" + agentId + "' in the stand-in server");
       }
-      agents.put(agentId, info(agentId, current.getAgentName(), state));
-      broadcast();
+      store(info(agentId, current.getAgentName(), state));
     }
   }
 
@@ -195,19 +307,28 @@ public final class StandInCentralServer implements AutoCloseable {
       }
       subscribers.clear();
     }
-    server.shutdown();
+    Server running = server;
+    if (running == null) {
+      return;
+    }
+    running.shutdown();
     try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
+      if (!running.awaitTermination(5, TimeUnit.SECONDS)) {
+        running.shutdownNow();
       }
     } catch (InterruptedException interrupted) {
-      server.shutdownNow();
+      running.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }
 
   private AgentInfo info(String agentId, String agentName, String state) {
-    String now = clock.instant().toString();
+    // The real server writes its local clock without an offset (Python's isoformat()).
+    String now =
+        likeTheRealServer
+            ? java.time.LocalDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC)
+                .toString()
+            : clock.instant().toString();
     return AgentInfo.newBuilder()
         .setAgentId(agentId)
         .setAgentName(agentName)
@@ -221,6 +342,7 @@ public final class StandInCentralServer implements AutoCloseable {
 
   /** Sends the current snapshot to every subscriber; the caller holds the lock. */
   private void broadcast() {
+    broadcastCount++;
     AgentStatusResponse snapshot =
         AgentStatusResponse.newBuilder()
             .addAllAgents(agents.values())
@@ -297,8 +419,7 @@ public final class StandInCentralServer implements AutoCloseable {
                 .build());
       } else {
         synchronized (lock) {
-          agents.put(agent.getAgentId(), Objects.requireNonNull(agent));
-          broadcast();
+          store(Objects.requireNonNull(agent));
         }
         responseObserver.onNext(
             AgentStatusUpdateResponse.newBuilder()

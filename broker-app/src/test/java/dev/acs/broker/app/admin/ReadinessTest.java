@@ -31,6 +31,35 @@ class ReadinessTest {
   }
 
   @Test
+  void aDeclaredStatusHold_failsTheRoutingCheck_untilASnapshotLiftsIt() {
+    dev.acs.broker.core.testing.ManualClock clock =
+        new dev.acs.broker.core.testing.ManualClock(NOW);
+    dev.acs.broker.core.testing.ManualScheduler timer =
+        new dev.acs.broker.core.testing.ManualScheduler(clock);
+    dev.acs.broker.core.application.StatusHold hold =
+        new dev.acs.broker.core.application.StatusHold(
+            dev.acs.broker.core.application.StatusHold.Mode.HOLD,
+            Duration.ofSeconds(1),
+            clock,
+            timer);
+    Readiness.Report up = Readiness.evaluate(Phase.RUNNING, REGISTERED, FRESH, AMQP_UP, BOUND);
+
+    hold.interrupted("UNAVAILABLE");
+    assertThat(Readiness.withRouting(up, hold, clock.instant()).ready())
+        .as("within the grace")
+        .isTrue();
+    timer.advance(Duration.ofSeconds(12));
+    Readiness.Report held = Readiness.withRouting(up, hold, clock.instant());
+
+    assertThat(held.ready()).isFalse();
+    assertThat(held.failing()).containsExactly("routing");
+    assertThat(held.checks().get(4).detail())
+        .startsWith("holding: agent status stream down for 12");
+    hold.snapshotArrived();
+    assertThat(Readiness.withRouting(up, hold, clock.instant()).ready()).isTrue();
+  }
+
+  @Test
   void duringStartUp_beforeTheFirstSnapshot_saysSo() {
     Readiness.Report report =
         Readiness.evaluate(

@@ -155,7 +155,8 @@ class BrokerRunIT {
   void nobodyToTakeIt_answersWithTheReferenceErrors() throws Exception {
     central.putAgent("agent_1", "Alice", "idle");
     central.putAgent("agent_2", "Bob", "offline");
-    startReadyBroker("--park-timeout", "0s");
+    // SPEC §4's error form; the default form for the real server is covered by RealServerIT.
+    startReadyBroker("--park-timeout", "0s", "--error-receiver", "sender");
 
     rabbit.publish(fromAgent("TEXT", "msg_self", "agent_1", "server"));
     Map<String, Object> onlyYou = rabbit.awaitOutput(WAIT);
