@@ -94,6 +94,37 @@ class RouteCommandTest {
   }
 
   @Test
+  void explain_aSuspectedAgent_isAvoided_andTakenOnlyWhenNobodyElseCan() throws IOException {
+    Path file = temp.resolve("suspect.json");
+    Files.writeString(
+        file,
+        "{\"message\":{\"message_id\":\"m1\",\"message_type\":\"TEXT\",\"sender_id\":\"web_1\","
+            + "\"_client_id\":\"web_1\"},\"agents\":{\"agents\":["
+            + "{\"id\":\"a1\",\"state\":\"idle\",\"suspected\":\"last_seen stopped advancing\"},"
+            + "{\"id\":\"a2\",\"state\":\"busy\"}]}}",
+        StandardCharsets.UTF_8);
+
+    int exitCode = run("route", "--explain", file.toString());
+
+    assertThat(exitCode).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("suspected dead by the broker, chosen only when no healthy agent can be: a1")
+        .contains("sticky\n  decision: deliver to a2")
+        .doesNotContain("deliver to a1");
+
+    out.getBuffer().setLength(0);
+    Files.writeString(
+        file,
+        "{\"message\":{\"message_id\":\"m1\",\"message_type\":\"TEXT\",\"sender_id\":\"web_1\"},"
+            + "\"agents\":[{\"id\":\"a1\",\"state\":\"idle\",\"suspected\":\"silent\"}]}",
+        StandardCharsets.UTF_8);
+    run("route", "--explain", file.toString());
+    assertThat(out.toString())
+        .contains("deliver to a1")
+        .contains("no healthy agent available; taking suspected agent a1 (silent)");
+  }
+
+  @Test
   void explain_referenceRoutableStates_makePausedAgentsRoutable() throws IOException {
     Path file = temp.resolve("paused.json");
     Files.writeString(
