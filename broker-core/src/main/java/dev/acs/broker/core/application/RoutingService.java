@@ -261,7 +261,7 @@ public final class RoutingService implements InboundHandler {
     if (healthy == view) {
       return trusted;
     }
-    AgentSuspicion distrust = java.util.Objects.requireNonNull(suspicion);
+    AgentSuspicion distrust = Objects.requireNonNull(suspicion);
     if (trusted instanceof RoutingDecision.Deliver deliver) {
       return new RoutingDecision.Deliver(
           deliver.agent(), deliver.explicitReceiver(), deliver.reason() + distrust.note());
