@@ -46,6 +46,7 @@ class TransportSettingsTest {
             base.logLevel(),
             base.admin(),
             base.publishing(),
+            base.redelivery(),
             new BrokerConfig.Interop(
                 BrokerConfig.Interop.DEFAULTS.statusHold(),
                 BrokerConfig.Interop.DEFAULTS.statusHoldGrace(),
