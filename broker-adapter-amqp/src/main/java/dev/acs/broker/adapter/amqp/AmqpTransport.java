@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,15 @@ public final class AmqpTransport implements AutoCloseable {
    *     when nobody listens
    */
   public AmqpTransport(AmqpSettings settings, BrokerIdentity identity, AmqpListener listener) {
+    this(settings, identity, listener, new Random());
+  }
+
+  /**
+   * A transport for {@code identity}, not yet connected, whose connections try the addresses in
+   * orders drawn from {@code addressOrder} (tests pass a seeded one).
+   */
+  public AmqpTransport(
+      AmqpSettings settings, BrokerIdentity identity, AmqpListener listener, Random addressOrder) {
     this.settings = Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(listener, "listener");
@@ -73,6 +83,9 @@ public final class AmqpTransport implements AutoCloseable {
             listener,
             publisher,
             this::stateChanged);
+    AddressOrder order = new AddressOrder(settings.addresses(), addressOrder);
+    publisher.addressOrder(order);
+    inbound.addressOrder(order);
   }
 
   /**
@@ -127,7 +140,13 @@ public final class AmqpTransport implements AutoCloseable {
       lastError = publisher.lastError();
     }
     return new AmqpHealth(
-        inbound.isOpen(), publisher.isOpen(), inbound.consuming(), recoveries, lastError);
+        inbound.isOpen(),
+        publisher.isOpen(),
+        inbound.consuming(),
+        recoveries,
+        lastError,
+        inbound.node(),
+        publisher.node());
   }
 
   /**
