@@ -125,4 +125,34 @@ class QueueTopologyIT {
     factory.setHost(settings.host());
     return factory.newConnection("queue-topology-it");
   }
+
+  @Test
+  void classic_inAVirtualHostWhoseDefaultTypeIsQuorum_getsQuorumQueues_andEveryPlainDeclarePasses()
+      throws Exception {
+    // SPEC §3's plain declares (the central server's, the agents', the broker's default) and
+    // quorum queues together: RabbitMQ adds the virtual host's default type to a declare without
+    // x-queue-type, so a plain redeclare of a quorum queue is equivalent (docs/scaling.md).
+    String vhost = "it-topology-" + suffix;
+    RabbitCtl.run("add_vhost", vhost, "--default-queue-type", "quorum");
+    try {
+      RabbitCtl.run("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
+      AmqpSettings inVhost = settings.toBuilder().virtualHost(vhost).build();
+      for (int start = 0; start < 2; start++) {
+        AmqpTransport transport = transport(inVhost);
+        try {
+          transport.connect();
+          assertThat(transport.health().ready()).isTrue();
+        } finally {
+          transport.close();
+        }
+      }
+
+      String listing =
+          RabbitCtl.run("list_queues", "-p", vhost, "-q", "--no-table-headers", "name", "type");
+      assertThat(listing).containsPattern(settings.inputQueue() + "\\s+quorum");
+      assertThat(listing).containsPattern(settings.outputQueue() + "\\s+quorum");
+    } finally {
+      RabbitCtl.run("delete_vhost", vhost);
+    }
+  }
 }

@@ -135,6 +135,39 @@ final class Scenario implements AutoCloseable {
   BrokerProcess startReplica(
       int grpcPort, String replica, List<String> rabbitOptions, List<String> extraOptions)
       throws IOException {
+    BrokerProcess broker =
+        BrokerProcess.start(
+            replicaCommand(grpcPort, replica, rabbitOptions, extraOptions),
+            Map.of(),
+            replicaLog(replica));
+    brokers.add(broker);
+    return broker;
+  }
+
+  /**
+   * Like {@link #startReplica}, through the test-scope {@link PoisonPillBroker}, which halts the
+   * JVM on the decision to deliver a message whose log line contains {@code marker}.
+   */
+  BrokerProcess startPoisonableReplica(
+      int grpcPort,
+      String replica,
+      List<String> rabbitOptions,
+      List<String> extraOptions,
+      String marker)
+      throws IOException {
+    BrokerProcess broker =
+        BrokerProcess.startMain(
+            PoisonPillBroker.class.getName(),
+            List.of("-Dpoison.marker=" + marker),
+            replicaCommand(grpcPort, replica, rabbitOptions, extraOptions),
+            Map.of(),
+            replicaLog(replica));
+    brokers.add(broker);
+    return broker;
+  }
+
+  private List<String> replicaCommand(
+      int grpcPort, String replica, List<String> rabbitOptions, List<String> extraOptions) {
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
@@ -152,15 +185,13 @@ final class Scenario implements AutoCloseable {
     command.addAll(rabbitOptions);
     command.addAll(queueOptions());
     command.addAll(extraOptions);
-    BrokerProcess broker =
-        BrokerProcess.start(
-            command,
-            Map.of(),
-            REPORTS
-                .resolve("logs")
-                .resolve(id + "-" + replica + "-" + (brokers.size() + 1) + ".log"));
-    brokers.add(broker);
-    return broker;
+    return command;
+  }
+
+  private Path replicaLog(String replica) {
+    return REPORTS
+        .resolve("logs")
+        .resolve(id + "-" + replica + "-" + (brokers.size() + 1) + ".log");
   }
 
   /** A load publisher on the input queue (not yet started). */
