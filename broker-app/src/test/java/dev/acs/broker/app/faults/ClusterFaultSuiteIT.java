@@ -343,6 +343,89 @@ class ClusterFaultSuiteIT {
     }
   }
 
+  @Test
+  @Order(7)
+  @DisplayName("C7. A message that kills the broker: dead-lettered after --max-deliveries")
+  void poisonThatKillsTheProcess() throws Exception {
+    int maxDeliveries = 5;
+    try (Scenario scenario =
+        scenario(
+            "c07-poison-kills",
+            "a message whose routing halts the JVM, replicas restarted like systemd does")) {
+      String poison = scenario.id + "-poison-pill";
+      List<String> rabbit =
+          List.of("--rabbitmq-addresses", cluster.addresses(), "--queue-type", "quorum");
+      List<String> options =
+          List.of("--log-level", "debug", "--max-deliveries", String.valueOf(maxDeliveries));
+      List<BrokerProcess> replicas = new ArrayList<>();
+      for (String name : List.of("a", "b")) {
+        replicas.add(
+            scenario.startPoisonableReplica(central.port(), name, rabbit, options, poison));
+      }
+      for (BrokerProcess replica : replicas) {
+        replica.awaitReady();
+      }
+      scenario.load("before", 0, 500).start().awaitDone(FAULT_WAIT);
+      Await.until(FAULT_WAIT, "the load before routed", scenario.ledger::allConfirmedSeen);
+
+      // Alone in the queue, so no innocent message shares its redeliveries (see reliability.md).
+      scenario.publishRaw(poison, LoadPublisher.body(poison));
+      int[] crashes = {0};
+      Await.until(
+          Duration.ofMinutes(4),
+          () -> "the poison dead-lettered; " + crashes[0] + " crashes so far",
+          () -> {
+            // The supervisor: a replica that died is started again, as systemd or Kubernetes do.
+            crashes[0] += restartDead(scenario, replicas, rabbit, options, poison);
+            return scenario.ledger.deadLetterCount(poison) > 0;
+          });
+      for (BrokerProcess replica : replicas) {
+        replica.awaitReady();
+      }
+      scenario.load("after", 0, 500).start().awaitDone(FAULT_WAIT);
+
+      Ledger.Verdict verdict = finish(scenario, replicas.toArray(new BrokerProcess[0]));
+
+      scenario.put("maxDeliveries", maxDeliveries);
+      scenario.put("crashes", crashes[0]);
+      scenario.put("poisonReason", scenario.ledger.deadLetterReason(poison));
+      scenario.assertPasses(verdict, 0);
+      assertThat(scenario.ledger.deadLetterReason(poison)).isEqualTo("redelivered-too-often");
+      assertThat(scenario.ledger.deadLetterCount(poison)).isEqualTo(1);
+      assertThat(scenario.ledger.deliveryCount(poison)).as("never routed").isZero();
+      assertThat(crashes[0]).as("crashes before the guard took it").isBetween(1, maxDeliveries);
+      assertThat(verdict.deadLettered()).as("only the poison dead-lettered").isEqualTo(1);
+    }
+  }
+
+  /** Starts again every replica that died; returns how many had (each must have been halted). */
+  private int restartDead(
+      Scenario scenario,
+      List<BrokerProcess> replicas,
+      List<String> rabbit,
+      List<String> options,
+      String poison) {
+    int restarted = 0;
+    try {
+      for (int i = 0; i < replicas.size(); i++) {
+        BrokerProcess replica = replicas.get(i);
+        if (!replica.isAlive()) {
+          assertThat(replica.awaitExit(Duration.ofSeconds(10)))
+              .as("a crash by the poison pill:%n%s", replica.tail())
+              .isEqualTo(PoisonPillBroker.HALT_STATUS);
+          restarted++;
+          replicas.set(
+              i,
+              scenario.startPoisonableReplica(
+                  central.port(), i == 0 ? "a" : "b", rabbit, options, poison));
+        }
+      }
+    } catch (IOException | InterruptedException failed) {
+      throw new IllegalStateException("restarting a replica", failed);
+    }
+    return restarted;
+  }
+
   /** The port of the node replica's consumer connected to last, from its log. */
   private static String nodeOf(BrokerProcess broker) {
     Matcher matcher = CONNECTED.matcher(broker.output());
