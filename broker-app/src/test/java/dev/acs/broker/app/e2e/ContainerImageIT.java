@@ -20,14 +20,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue #18 end to end: the broker's container image ({@code broker-app/src/main/docker}), built
- * with podman on the Debian base image, run as the system runs its broker (configured only by
- * environment variables) against the real RabbitMQ on 127.0.0.1:5672 and the stand-in central
- * server in this JVM.
+ * Issue #18 end to end: the broker's container images ({@code Dockerfile} on a Java runtime image,
+ * {@code Dockerfile.slim} with a jlink runtime; {@code broker-app/src/main/docker}), built with
+ * podman on Debian base images, run as the system runs its broker (configured only by environment
+ * variables) against the real RabbitMQ on 127.0.0.1:5672 and the stand-in central server in this
+ * JVM.
  */
 class ContainerImageIT {
 
@@ -35,7 +37,9 @@ class ContainerImageIT {
   private static final Duration START = Duration.ofSeconds(120);
 
   private static Podman podman;
-  private static String image;
+
+  /** The image tag of each Dockerfile. */
+  private static final Map<String, String> IMAGES = new LinkedHashMap<>();
 
   private StandInCentralServer central;
   private Rabbit rabbit;
@@ -43,22 +47,30 @@ class ContainerImageIT {
   private final List<BrokerProcess> processes = new ArrayList<>();
 
   @BeforeAll
-  static void buildImage() {
+  static void buildImages() {
     podman = Podman.require();
-    podman.ensureBaseImage();
-    // A tag of its own, so that builds in other checkouts on this machine never collide.
-    image = "localhost/acs-broker:it-" + UUID.randomUUID().toString().substring(0, 8);
+    podman.ensureBaseImages();
+    Path context = Path.of(System.getProperty("broker.docker.context"));
+    String version = System.getProperty("broker.version", "unknown");
+    // Tags of their own, so that builds in other checkouts on this machine never collide.
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    IMAGES.put("Dockerfile", "localhost/acs-broker:it-" + run);
     podman.build(
-        Path.of(System.getProperty("broker.docker.context")),
-        image,
-        System.getProperty("broker.version", "unknown"));
+        context,
+        "Dockerfile",
+        Map.of("BASE", Podman.DEBIAN_JRE, "VERSION", version),
+        IMAGES.get("Dockerfile"));
+    IMAGES.put("Dockerfile.slim", "localhost/acs-broker:it-slim-" + run);
+    podman.build(
+        context,
+        "Dockerfile.slim",
+        Map.of("JDK", Podman.DEBIAN_JDK, "BASE", Podman.DEBIAN, "VERSION", version),
+        IMAGES.get("Dockerfile.slim"));
   }
 
   @AfterAll
-  static void removeImage() {
-    if (image != null) {
-      podman.removeImage(image);
-    }
+  static void removeImages() {
+    IMAGES.values().forEach(podman::removeImage);
   }
 
   @BeforeEach
@@ -95,10 +107,10 @@ class ContainerImageIT {
     return variables;
   }
 
-  private BrokerProcess start(List<String> options, List<String> args) throws Exception {
+  private BrokerProcess start(String dockerfile, List<String> options) throws Exception {
     String name = "acs-broker-it-" + UUID.randomUUID().toString().substring(0, 8);
     containers.add(name);
-    BrokerProcess process = podman.run(name, options, image, args);
+    BrokerProcess process = podman.run(name, options, IMAGES.get(dockerfile), List.of());
     processes.add(process);
     return process;
   }
@@ -115,11 +127,12 @@ class ContainerImageIT {
     return message;
   }
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"Dockerfile", "Dockerfile.slim"})
   @DisplayName(
       "The image routes with env configuration, as non-root PID 1 within the memory limit, serves"
           + " the admin endpoint, and on podman stop drains and exits 0 with nothing lost")
-  void routes_drainsOnStop_andLosesNothing() throws Exception {
+  void routes_drainsOnStop_andLosesNothing(String dockerfile) throws Exception {
     central.putAgent("agent_1", "idle");
     central.putAgent("agent_2", "offline");
     int adminPort = AdminHttp.freePort();
@@ -131,12 +144,12 @@ class ContainerImageIT {
     options.addAll(List.of("--memory", "512m"));
 
     long startedAt = System.nanoTime();
-    BrokerProcess first = start(options, List.of());
+    BrokerProcess first = start(dockerfile, options);
     String name = containers.get(0);
     first.awaitOutput("ready: consuming", START);
     System.out.printf(
-        "container ready %d ms after podman run%n",
-        Duration.ofNanos(System.nanoTime() - startedAt).toMillis());
+        "%s: container ready %d ms after podman run%n",
+        dockerfile, Duration.ofNanos(System.nanoTime() - startedAt).toMillis());
 
     // Configured by the variables alone: the central server saw BROKER_ID and BROKER_NAME.
     assertThat(central.registrations())
@@ -189,11 +202,11 @@ class ContainerImageIT {
     long left = rabbit.depth(rabbit.inputQueue);
     assertThat(routed.size() + left).as("routed plus still queued").isEqualTo(burst);
     System.out.printf(
-        "podman stop during a burst of %d: %d routed before exit 0, %d left queued%n",
-        burst, routed.size(), left);
+        "%s: podman stop during a burst of %d: %d routed before exit 0, %d left queued%n",
+        dockerfile, burst, routed.size(), left);
 
     // A second container takes over what the first one did not consume: every message arrives.
-    BrokerProcess second = start(Podman.environment(environment("Broker-Container-2")), List.of());
+    BrokerProcess second = start(dockerfile, Podman.environment(environment("Broker-Container-2")));
     second.awaitOutput("ready: consuming", START);
     for (Map<String, Object> message : rabbit.awaitOutputs((int) left, WAIT)) {
       routed.add((String) message.get("message_id"));
@@ -205,13 +218,14 @@ class ContainerImageIT {
     assertThat(second.awaitExit(WAIT)).as(second.tail()).isZero();
   }
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"Dockerfile", "Dockerfile.slim"})
   @DisplayName("Without GRPC_HOST the container exits 2 and says which variable is missing")
-  void missingGrpcHost_exitsTwoWithItsMessage() throws Exception {
+  void missingGrpcHost_exitsTwoWithItsMessage(String dockerfile) throws Exception {
     Map<String, String> variables = environment("Broker-Container");
     variables.remove("GRPC_HOST");
 
-    BrokerProcess broker = start(Podman.environment(variables), List.of());
+    BrokerProcess broker = start(dockerfile, Podman.environment(variables));
 
     assertThat(broker.awaitExit(WAIT)).as(broker.tail()).isEqualTo(2);
     assertThat(broker.output())
@@ -219,9 +233,10 @@ class ContainerImageIT {
     assertThat(central.registrations()).isEmpty();
   }
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"Dockerfile", "Dockerfile.slim"})
   @DisplayName("The image declares a non-root user, an exec-form entrypoint and OCI labels")
-  void imageMetadata() {
+  void imageMetadata(String dockerfile) {
     String config =
         podman
             .podman(
@@ -232,7 +247,7 @@ class ContainerImageIT {
                 "{{.Config.User}}|{{json .Config.Entrypoint}}|{{json .Config.Cmd}}|"
                     + "{{index .Config.Labels \"org.opencontainers.image.title\"}}|"
                     + "{{index .Config.Labels \"org.opencontainers.image.version\"}}",
-                image)
+                IMAGES.get(dockerfile))
             .requireSuccess("podman image inspect")
             .text();
 

@@ -26,9 +26,6 @@ final class Podman {
   /** {@code -Dbroker.container.tests=skip} skips the container tests where podman is missing. */
   static final String SKIP_PROPERTY = "broker.container.tests";
 
-  /** The image built from Debian's packages by {@code build-base-image.sh}. */
-  static final String DEBIAN_BASE = "localhost/acs-broker-base:bookworm-jre17";
-
   private static final List<String> TOOLS = List.of("podman", "runc", "debootstrap");
 
   private final Path scripts;
@@ -73,40 +70,40 @@ final class Podman {
         .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
   }
 
-  /**
-   * The image given to the Dockerfile as {@code BASE}: the Debian one built here, or another with
-   * {@code -Dbroker.container.base=eclipse-temurin:17-jre} where a registry is reachable.
-   */
-  String baseImage() {
-    return System.getProperty("broker.container.base", DEBIAN_BASE);
-  }
+  /** The Debian bookworm base images that {@code build-base-image.sh} builds. */
+  static final String DEBIAN = "localhost/acs-broker-base:bookworm";
 
-  /** Builds the Debian base image unless it exists already (about 40 s to 2 min, once). */
-  void ensureBaseImage() {
-    if (!baseImage().equals(DEBIAN_BASE)) {
-      return;
-    }
+  /** The same with the Java 17 runtime: {@code Dockerfile}'s {@code BASE}. */
+  static final String DEBIAN_JRE = "localhost/acs-broker-base:bookworm-jre17";
+
+  /** The same with the Java 17 JDK: {@code Dockerfile.slim}'s {@code JDK}. */
+  static final String DEBIAN_JDK = "localhost/acs-broker-base:bookworm-jdk17";
+
+  /** Builds the Debian base images unless they exist already (2 to 3 minutes, once). */
+  void ensureBaseImages() {
     Result result =
         execute(
-            List.of("bash", scripts.resolve("build-base-image.sh").toString(), DEBIAN_BASE),
-            Duration.ofMinutes(15));
-    result.requireSuccess("building the base image " + DEBIAN_BASE);
+            List.of("bash", scripts.resolve("build-base-image.sh").toString()),
+            Duration.ofMinutes(20));
+    result.requireSuccess("building the base images");
   }
 
-  /** Builds the broker's image from its build context under {@code tag}. */
-  void build(Path context, String tag, String version) {
-    podman(
-            Duration.ofMinutes(5),
-            "build",
-            "--quiet",
-            "--build-arg",
-            "BASE=" + baseImage(),
-            "--build-arg",
-            "VERSION=" + version,
-            "--tag",
-            tag,
-            context.toString())
-        .requireSuccess("podman build of " + context);
+  /**
+   * Builds an image from a Dockerfile in the build context under {@code tag}.
+   *
+   * @param buildArgs the Dockerfile's {@code ARG}s, by name
+   */
+  void build(Path context, String dockerfile, Map<String, String> buildArgs, String tag) {
+    List<String> command = new ArrayList<>(List.of("build", "--quiet", "--file"));
+    command.add(context.resolve(dockerfile).toString());
+    buildArgs.forEach(
+        (name, value) -> {
+          command.add("--build-arg");
+          command.add(name + "=" + value);
+        });
+    command.addAll(List.of("--tag", tag, context.toString()));
+    podman(Duration.ofMinutes(10), command.toArray(String[]::new))
+        .requireSuccess("podman build of " + dockerfile);
   }
 
   /** Removes an image tag; the test's cleanup, so failures are ignored. */
