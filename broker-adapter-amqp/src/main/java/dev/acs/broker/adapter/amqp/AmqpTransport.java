@@ -2,6 +2,7 @@ package dev.acs.broker.adapter.amqp;
 
 import com.rabbitmq.client.ConnectionFactory;
 import dev.acs.broker.core.BrokerIdentity;
+import dev.acs.broker.core.application.RedeliveryGuard;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +50,26 @@ public final class AmqpTransport implements AutoCloseable {
    *     when nobody listens
    */
   public AmqpTransport(AmqpSettings settings, BrokerIdentity identity, AmqpListener listener) {
+    this(
+        settings,
+        identity,
+        listener,
+        new RedeliveryGuard(RedeliveryGuard.DEFAULT_MAX_DELIVERIES, Clock.systemUTC()));
+  }
+
+  /**
+   * A transport for {@code identity}, not yet connected, whose consumer sets aside messages that
+   * {@code redeliveries} refuses (reason {@code redelivered-too-often}) instead of handling them.
+   *
+   * @param listener hears connection and publish events, for metrics; {@link AmqpListener#NONE}
+   *     when nobody listens
+   */
+  public AmqpTransport(
+      AmqpSettings settings,
+      BrokerIdentity identity,
+      AmqpListener listener,
+      RedeliveryGuard redeliveries) {
+    Objects.requireNonNull(redeliveries, "redeliveries");
     this.settings = Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(listener, "listener");
@@ -72,6 +94,7 @@ public final class AmqpTransport implements AutoCloseable {
             lifecycle,
             listener,
             publisher,
+            redeliveries,
             this::stateChanged);
   }
 
