@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * Ties between equal positions go to the smaller id.
  *
  * <p>A ring belongs to one {@link AgentView} and is built with it by the thread that applies the
- * update; a lookup walks a fixed-depth trie and allocates nothing.
+ * update; its points hold the agents' current records, so a lookup walks a fixed-depth trie, needs
+ * no second search, and allocates nothing.
  */
 public final class HashRing {
 
@@ -24,26 +25,22 @@ public final class HashRing {
   static final int POINTS_PER_AGENT = 16;
 
   private final RingPoints points;
-  private final AgentMap agents;
   private final int size;
 
-  HashRing(RingPoints points, AgentMap agents, int size) {
+  HashRing(RingPoints points, int size) {
     this.points = points;
-    this.agents = agents;
     this.size = size;
   }
 
   /** A ring over exactly these agents, all taken as available; for tests. */
   static HashRing of(Agent... owners) {
-    AgentMap map = AgentMap.EMPTY;
     long[] positions = new long[owners.length * POINTS_PER_AGENT];
-    AgentId[] ids = new AgentId[positions.length];
+    Agent[] agents = new Agent[positions.length];
     int next = 0;
     for (Agent owner : owners) {
-      map = map.with(owner);
-      next = pointsOf(owner.id(), positions, ids, next);
+      next = pointsOf(owner, positions, agents, next);
     }
-    return new HashRing(RingPoints.of(positions, ids, next), map, owners.length);
+    return new HashRing(RingPoints.of(positions, agents, next), owners.length);
   }
 
   /** Whether the ring has no agents. */
@@ -61,14 +58,12 @@ public final class HashRing {
    * next point; {@code null} when no other agent is on the ring.
    */
   public @Nullable Agent owner(String key, @Nullable AgentId excluded) {
-    AgentId owner = points.owner(hash(key), excluded);
-    return owner == null ? null : agents.get(owner);
+    return points.owner(hash(key), excluded);
   }
 
   /** {@link #owner} by a scan of every point, ignoring the trie; the naive model for tests. */
   @Nullable Agent ownerByFullSearch(String key) {
-    AgentId owner = points.ownerByScan(hash(key), null);
-    return owner == null ? null : agents.get(owner);
+    return points.ownerByScan(hash(key), null);
   }
 
   /** The number of points on the ring; for tests. */
@@ -90,8 +85,8 @@ public final class HashRing {
    * Writes the positions of an agent's points into {@code positions} (and its id alongside) from
    * {@code at}; returns the index after the last one written.
    */
-  static int pointsOf(AgentId id, long[] positions, AgentId[] owners, int at) {
-    String value = id.value();
+  static int pointsOf(Agent agent, long[] positions, Agent[] owners, int at) {
+    String value = agent.id().value();
     long prefix = 0xcbf29ce484222325L;
     for (int i = 0; i < value.length(); i++) {
       prefix ^= value.charAt(i);
@@ -102,29 +97,36 @@ public final class HashRing {
     int next = at;
     for (int replica = 0; replica < POINTS_PER_AGENT; replica++) {
       positions[next] = mix((prefix ^ replica) * 0x100000001b3L);
-      owners[next] = id;
+      owners[next] = agent;
       next++;
     }
     return next;
   }
 
   /** Adds the agent's points to a batch of ring changes. */
-  static void addPoints(RingPoints.Editor editor, AgentId id) {
+  static void addPoints(RingPoints.Editor editor, Agent agent) {
     long[] positions = new long[POINTS_PER_AGENT];
-    AgentId[] owners = new AgentId[POINTS_PER_AGENT];
-    pointsOf(id, positions, owners, 0);
+    pointsOf(agent, positions, new Agent[POINTS_PER_AGENT], 0);
     for (long position : positions) {
-      editor.add(position, id);
+      editor.add(position, agent);
     }
   }
 
   /** Removes the agent's points in a batch of ring changes. */
-  static void removePoints(RingPoints.Editor editor, AgentId id) {
+  static void removePoints(RingPoints.Editor editor, Agent agent) {
     long[] positions = new long[POINTS_PER_AGENT];
-    AgentId[] owners = new AgentId[POINTS_PER_AGENT];
-    pointsOf(id, positions, owners, 0);
+    pointsOf(agent, positions, new Agent[POINTS_PER_AGENT], 0);
     for (long position : positions) {
-      editor.remove(position, id);
+      editor.remove(position, agent.id());
+    }
+  }
+
+  /** Points the agent's points at its newer record, in a batch of ring changes. */
+  static void replaceOwner(RingPoints.Editor editor, Agent agent) {
+    long[] positions = new long[POINTS_PER_AGENT];
+    pointsOf(agent, positions, new Agent[POINTS_PER_AGENT], 0);
+    for (long position : positions) {
+      editor.replace(position, agent);
     }
   }
 

@@ -4,14 +4,15 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The points of a consistent-hash ring: pairs of a 64-bit position and the id of the agent that
- * owns it, ordered by position (unsigned) and then by id, held in a persistent radix trie of fixed
- * depth: 256 × 256 buckets by the top 16 bits of the position, each bucket a small sorted array.
- * Positions are uniform hashes, so buckets stay even (about 25 points at 100,000 agents × 16
- * points) and no balancing is needed. An {@link Editor} copies the top array once per batch, each
- * touched middle array once, and each touched bucket per point; everything else is shared.
- * Occupancy bitmaps at both levels find the next non-empty bucket in a few word operations, so a
- * lookup costs the same on a sparse ring and a full one. Immutable once built.
+ * The points of a consistent-hash ring: pairs of a 64-bit position and the agent that owns it (the
+ * current record, so a lookup needs no second search), ordered by position (unsigned) and then by
+ * the owner's id, held in a persistent radix trie of fixed depth: 256 × 256 buckets by the top 16
+ * bits of the position, each bucket a small sorted array. Positions are uniform hashes, so buckets
+ * stay even (about 25 points at 100,000 agents × 16 points) and no balancing is needed. An {@link
+ * Editor} copies the top array once per batch, each touched middle array once, and each touched
+ * bucket per point; everything else is shared. Occupancy bitmaps at both levels find the next
+ * non-empty bucket in a few word operations, so a lookup costs the same on a sparse ring and a full
+ * one. Immutable once built.
  */
 final class RingPoints {
 
@@ -31,7 +32,7 @@ final class RingPoints {
   }
 
   /** The ring of exactly these points, given in any order without duplicates. */
-  static RingPoints of(long[] positions, AgentId[] owners, int length) {
+  static RingPoints of(long[] positions, Agent[] owners, int length) {
     // Counting sort by the top 16 bits, then a short sort within each bucket.
     int[] start = new int[FAN * FAN + 1];
     for (int i = 0; i < length; i++) {
@@ -42,7 +43,7 @@ final class RingPoints {
     }
     int[] fill = Arrays.copyOf(start, FAN * FAN);
     long[] sortedPositions = new long[length];
-    AgentId[] sortedOwners = new AgentId[length];
+    Agent[] sortedOwners = new Agent[length];
     for (int i = 0; i < length; i++) {
       int at = fill[bucket(positions[i])]++;
       sortedPositions[at] = positions[i];
@@ -59,7 +60,7 @@ final class RingPoints {
           continue;
         }
         long[] leafPositions = Arrays.copyOfRange(sortedPositions, from, to);
-        AgentId[] leafOwners = Arrays.copyOfRange(sortedOwners, from, to);
+        Agent[] leafOwners = Arrays.copyOfRange(sortedOwners, from, to);
         insertionSort(leafPositions, leafOwners);
         if (mid == null) {
           mid = new Mid(new Leaf[FAN], new long[WORDS]);
@@ -73,10 +74,10 @@ final class RingPoints {
     return new RingPoints(top, topBits, length);
   }
 
-  private static void insertionSort(long[] positions, AgentId[] owners) {
+  private static void insertionSort(long[] positions, Agent[] owners) {
     for (int i = 1; i < positions.length; i++) {
       long position = positions[i];
-      AgentId owner = owners[i];
+      Agent owner = owners[i];
       int j = i - 1;
       while (j >= 0 && compare(positions[j], owners[j], position, owner) > 0) {
         positions[j + 1] = positions[j];
@@ -91,6 +92,10 @@ final class RingPoints {
   private static int compare(long p1, AgentId o1, long p2, AgentId o2) {
     int order = Long.compareUnsigned(p1, p2);
     return order != 0 ? order : o1.compareTo(o2);
+  }
+
+  private static int compare(long p1, Agent o1, long p2, Agent o2) {
+    return compare(p1, o1.id(), p2, o2.id());
   }
 
   private static int bucket(long position) {
@@ -132,7 +137,7 @@ final class RingPoints {
    * The owner of the first point at or after {@code position} (wrapping around) whose owner is not
    * {@code excluded}; {@code null} when there is none.
    */
-  @Nullable AgentId owner(long position, @Nullable AgentId excluded) {
+  @Nullable Agent owner(long position, @Nullable AgentId excluded) {
     if (count == 0) {
       return null;
     }
@@ -144,7 +149,7 @@ final class RingPoints {
       Leaf leaf = mid.leaves[m];
       if (leaf != null) {
         for (int i = leaf.ceiling(position); i < leaf.owners.length; i++) {
-          if (!leaf.owners[i].equals(excluded)) {
+          if (excluded == null || !leaf.owners[i].id().equals(excluded)) {
             return leaf.owners[i];
           }
           visited++;
@@ -166,8 +171,8 @@ final class RingPoints {
         continue;
       }
       Leaf leaf = current.leaves[found];
-      for (AgentId candidate : leaf.owners) {
-        if (!candidate.equals(excluded)) {
+      for (Agent candidate : leaf.owners) {
+        if (excluded == null || !candidate.id().equals(excluded)) {
           return candidate;
         }
         visited++;
@@ -178,11 +183,11 @@ final class RingPoints {
   }
 
   /** The same owner as {@link #owner} by a scan of every point; the naive model for tests. */
-  @Nullable AgentId ownerByScan(long position, @Nullable AgentId excluded) {
+  @Nullable Agent ownerByScan(long position, @Nullable AgentId excluded) {
     long bestPosition = 0;
-    AgentId best = null;
+    Agent best = null;
     long lowestPosition = 0;
-    AgentId lowest = null;
+    Agent lowest = null;
     for (Mid mid : top) {
       if (mid == null) {
         continue;
@@ -193,8 +198,8 @@ final class RingPoints {
         }
         for (int i = 0; i < leaf.owners.length; i++) {
           long p = leaf.positions[i];
-          AgentId o = leaf.owners[i];
-          if (o.equals(excluded)) {
+          Agent o = leaf.owners[i];
+          if (o.id().equals(excluded)) {
             continue;
           }
           if (lowest == null || compare(p, o, lowestPosition, lowest) < 0) {
@@ -251,25 +256,25 @@ final class RingPoints {
     }
 
     /** Adds a point; adding one that is there already changes nothing. */
-    void add(long position, AgentId owner) {
+    void add(long position, Agent owner) {
       int t = (int) (position >>> 56);
       int m = (int) (position >>> 48) & (FAN - 1);
       Mid mid = mutableMid(t);
       Leaf leaf = mid.leaves[m];
       if (leaf == null) {
-        mid.leaves[m] = new Leaf(new long[] {position}, new AgentId[] {owner});
+        mid.leaves[m] = new Leaf(new long[] {position}, new Agent[] {owner});
         set(mid.bits, m);
         count++;
         return;
       }
-      int at = leaf.find(position, owner);
+      int at = leaf.find(position, owner.id());
       if (at >= 0) {
         return;
       }
       int insert = -at - 1;
       int n = leaf.positions.length;
       long[] positions = new long[n + 1];
-      AgentId[] owners = new AgentId[n + 1];
+      Agent[] owners = new Agent[n + 1];
       System.arraycopy(leaf.positions, 0, positions, 0, insert);
       System.arraycopy(leaf.owners, 0, owners, 0, insert);
       positions[insert] = position;
@@ -307,12 +312,31 @@ final class RingPoints {
         return;
       }
       long[] positions = new long[n - 1];
-      AgentId[] owners = new AgentId[n - 1];
+      Agent[] owners = new Agent[n - 1];
       System.arraycopy(leaf.positions, 0, positions, 0, at);
       System.arraycopy(leaf.owners, 0, owners, 0, at);
       System.arraycopy(leaf.positions, at + 1, positions, at, n - 1 - at);
       System.arraycopy(leaf.owners, at + 1, owners, at, n - 1 - at);
       mid.leaves[m] = new Leaf(positions, owners);
+    }
+
+    /** Points the existing point at a newer record of its owner (same id, same position). */
+    void replace(long position, Agent owner) {
+      int t = (int) (position >>> 56);
+      int m = (int) (position >>> 48) & (FAN - 1);
+      Mid current = top != null ? top[t] : base.top[t];
+      if (current == null || current.leaves[m] == null) {
+        return;
+      }
+      int at = current.leaves[m].find(position, owner.id());
+      if (at < 0) {
+        return;
+      }
+      Mid mid = mutableMid(t);
+      Leaf leaf = mid.leaves[m];
+      Agent[] owners = leaf.owners.clone();
+      owners[at] = owner;
+      mid.leaves[m] = new Leaf(leaf.positions, owners);
     }
 
     /** The ring with every change of this batch. */
@@ -333,9 +357,9 @@ final class RingPoints {
 
   private static final class Leaf {
     final long[] positions;
-    final AgentId[] owners;
+    final Agent[] owners;
 
-    Leaf(long[] positions, AgentId[] owners) {
+    Leaf(long[] positions, Agent[] owners) {
       this.positions = positions;
       this.owners = owners;
     }
@@ -361,7 +385,7 @@ final class RingPoints {
       int high = positions.length - 1;
       while (low <= high) {
         int mid = (low + high) >>> 1;
-        int order = compare(positions[mid], owners[mid], position, owner);
+        int order = compare(positions[mid], owners[mid].id(), position, owner);
         if (order < 0) {
           low = mid + 1;
         } else if (order > 0) {

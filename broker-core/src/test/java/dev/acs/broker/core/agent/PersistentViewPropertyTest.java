@@ -165,17 +165,24 @@ class PersistentViewPropertyTest {
   void ringPoints_matchAScanOfEveryPoint_throughJoinsAndLeaves(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     RingPoints ring = RingPoints.EMPTY;
-    List<AgentId> members = new ArrayList<>();
+    List<Agent> members = new ArrayList<>();
     for (int step = 0; step < 400; step++) {
       RingPoints.Editor editor = ring.edit();
       int changes = 1 + random.nextInt(5);
       for (int c = 0; c < changes; c++) {
-        if (!members.isEmpty() && random.nextInt(3) == 0) {
-          AgentId gone = members.remove(random.nextInt(members.size()));
+        int roll = random.nextInt(4);
+        if (!members.isEmpty() && roll == 0) {
+          Agent gone = members.remove(random.nextInt(members.size()));
           HashRing.removePoints(editor, gone);
+        } else if (!members.isEmpty() && roll == 1) {
+          // A newer record of a member: same points, new owner object.
+          int at = random.nextInt(members.size());
+          Agent newer = withState(members.get(at), random);
+          members.set(at, newer);
+          HashRing.replaceOwner(editor, newer);
         } else {
-          AgentId joined = AgentId.of("agent-" + random.nextInt(1_000_000));
-          if (!members.contains(joined)) {
+          Agent joined = Agents.idle("agent-" + random.nextInt(1_000_000));
+          if (members.stream().noneMatch(m -> m.id().equals(joined.id()))) {
             members.add(joined);
             HashRing.addPoints(editor, joined);
           }
@@ -188,22 +195,27 @@ class PersistentViewPropertyTest {
       assertThat(ring.count()).isEqualTo(members.size() * HashRing.POINTS_PER_AGENT);
       for (int k = 0; k < 50; k++) {
         long position = random.nextLong();
-        AgentId excluded = members.isEmpty() ? null : members.get(random.nextInt(members.size()));
-        assertThat(ring.owner(position, excluded)).isEqualTo(ring.ownerByScan(position, excluded));
-        assertThat(ring.owner(position, null)).isEqualTo(ring.ownerByScan(position, null));
+        AgentId excluded =
+            members.isEmpty() ? null : members.get(random.nextInt(members.size())).id();
+        Agent owner = ring.owner(position, excluded);
+        assertThat(owner).isSameAs(ring.ownerByScan(position, excluded));
+        assertThat(ring.owner(position, null)).isSameAs(ring.ownerByScan(position, null));
+        if (owner != null) {
+          assertThat(members).contains(owner);
+        }
       }
     }
     // The incremental ring equals the one built in one go from the same agents.
     long[] positions = new long[members.size() * HashRing.POINTS_PER_AGENT];
-    AgentId[] owners = new AgentId[positions.length];
+    Agent[] owners = new Agent[positions.length];
     int next = 0;
-    for (AgentId member : members) {
+    for (Agent member : members) {
       next = HashRing.pointsOf(member, positions, owners, next);
     }
     RingPoints bulk = RingPoints.of(positions, owners, next);
     for (int k = 0; k < 2_000; k++) {
       long position = random.nextLong();
-      assertThat(bulk.owner(position, null)).isEqualTo(ring.owner(position, null));
+      assertThat(bulk.owner(position, null)).isSameAs(ring.owner(position, null));
     }
   }
 
@@ -242,6 +254,7 @@ class PersistentViewPropertyTest {
       assertThat(owner).isEqualTo(view.ring().ownerByFullSearch(key));
       if (owner != null) {
         assertThat(view.isAvailable(owner.id())).isTrue();
+        assertThat(view.get(owner.id())).as("the ring holds current records").isSameAs(owner);
       }
     }
   }
