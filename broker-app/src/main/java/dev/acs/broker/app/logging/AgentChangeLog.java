@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One INFO line per agent that joins, leaves or changes state, rather than one per snapshot: the
  * real server sends a full snapshot on every change (SPEC §7), so a snapshot line would repeat the
- * whole fleet twice per message. Called on the status thread only.
+ * whole fleet twice per message. Called on the status applier thread only.
  */
 public final class AgentChangeLog implements AgentStatusListener {
 

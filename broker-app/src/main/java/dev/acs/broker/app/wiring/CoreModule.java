@@ -9,10 +9,12 @@ import dev.acs.broker.app.lifecycle.LifecycleParticipant;
 import dev.acs.broker.app.logging.LoggingRoutingObserver;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
+import dev.acs.broker.core.application.AgentStatusFeed;
 import dev.acs.broker.core.application.BrokerService;
 import dev.acs.broker.core.application.DelayScheduler;
 import dev.acs.broker.core.application.RoutingService;
 import dev.acs.broker.core.application.StatusHold;
+import dev.acs.broker.core.port.AgentStatusObserver;
 import dev.acs.broker.core.port.AgentStatusSource;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
@@ -154,7 +156,7 @@ public abstract class CoreModule {
             .outstandingWork(work)
             .decisionHeaders(config.publishing().decisionHeaders());
     if (parks(config)) {
-      builder.parking(config.parkTimeout(), DelayScheduler.using(parkTimer));
+      builder.parking(config.parkTimeout(), DelayScheduler.using(parkTimer)).releases(parkTimer);
     }
     Interop.configure(builder, config, hold, suspicion, parkTimer);
     return builder.build();
@@ -163,6 +165,10 @@ public abstract class CoreModule {
   private static boolean parks(BrokerConfig config) {
     return !config.parkTimeout().isZero();
   }
+
+  /** Who hears how status updates are taken in (metrics, in production). */
+  @Multibinds
+  abstract Set<AgentStatusObserver> statusObservers();
 
   @Provides
   @Singleton
@@ -186,8 +192,13 @@ public abstract class CoreModule {
       AgentRegistry registry,
       RoutingService routing,
       StatusHold hold,
-      AgentSuspicion suspicion) {
-    return new BrokerService(
-        statusSource, inbound, registry, routing, Interop.statusWatchers(hold, suspicion));
+      AgentSuspicion suspicion,
+      Clock clock,
+      Set<AgentStatusObserver> statusObservers) {
+    AgentStatusObserver observer =
+        statusObservers.isEmpty() ? AgentStatusObserver.NONE : statusObservers.iterator().next();
+    AgentStatusFeed feed = AgentStatusFeed.onOwnThread(registry, clock, observer);
+    Interop.statusWatchers(hold, suspicion).forEach(feed::notifying);
+    return new BrokerService(statusSource, inbound, registry, routing, feed);
   }
 }

@@ -69,7 +69,7 @@ final class Interop {
     }
   }
 
-  /** What hears the status stream before the registry: hold, suspicion, the change log. */
+  /** What hears the status stream once the registry has applied it: hold, suspicion, change log. */
   static List<AgentStatusListener> statusWatchers(StatusHold hold, AgentSuspicion suspicion) {
     AgentStatusListener suspicionFeed =
         new AgentStatusListener() {

@@ -1,10 +1,12 @@
 package dev.acs.broker.core.application;
 
 import dev.acs.broker.core.BrokerIdentity;
+import dev.acs.broker.core.agent.AgentChange;
 import dev.acs.broker.core.agent.AgentId;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.AgentStatusUpdate;
 import dev.acs.broker.core.agent.AgentView;
+import dev.acs.broker.core.agent.AgentViewChange;
 import dev.acs.broker.core.message.DeadLetterReason;
 import dev.acs.broker.core.message.MessageEnvelope;
 import dev.acs.broker.core.message.OutboundMessage;
@@ -33,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -78,6 +81,7 @@ public final class RoutingService implements InboundHandler {
   private final @Nullable StatusHold hold;
   private final @Nullable AgentSuspicion suspicion;
   private final AnswerChains chains;
+  private final Executor releases;
 
   /**
    * A service without parking: when nobody can take a message it is rejected at once.
@@ -128,9 +132,13 @@ public final class RoutingService implements InboundHandler {
             builder.decisionHeaders,
             builder.errorReceiver);
     this.settleWarnings = new ThrottledWarnings(LOG, nanoClock);
-    registry.onChange(this::agentsChanged);
+    this.releases = builder.releases;
+    registry.onUpdate(this::agentsChanged);
     if (hold != null) {
-      hold.onLifted(() -> agentsChanged(registry.view()));
+      // Lifted by a snapshot (after the registry applied it) or, in last-view mode, by the end of
+      // the grace: either way every held message is decided again now, whether or not the update
+      // improved any agent, since the messages waited for the hold rather than for an agent.
+      hold.onLifted(this::redecideParked);
     }
   }
 
@@ -347,12 +355,43 @@ public final class RoutingService implements InboundHandler {
     return false;
   }
 
-  private void agentsChanged(AgentView view) {
-    work.retainAgentsOf(view);
+  /**
+   * Re-decides parked messages after an update, on the thread that applied it. Only an update that
+   * lets some agent take more than before (it became routable, or moved to a better tier) can route
+   * a message that had to wait, so any other update costs nothing here. What is released is
+   * published by the release executor, never on this thread and never under the parking lock, so a
+   * stalled RabbitMQ cannot stall the agent view.
+   */
+  private void agentsChanged(AgentViewChange change) {
+    for (AgentChange agent : change.changes()) {
+      if (agent.after() == null) {
+        work.forget(agent.id());
+      }
+    }
     if (!router.parks() && hold == null) {
       return;
     }
+    if (!change.someAgentImproved()) {
+      return;
+    }
+    redecideParked();
+  }
+
+  /**
+   * Decides every parked message again against the newest view and hands what is released to the
+   * release executor; a conversation blocked on its agent keeps its later messages parked.
+   */
+  private void redecideParked() {
+    if (!router.parks() && hold == null) {
+      return;
+    }
+    List<Released> released = new ArrayList<>();
     synchronized (parkingLock) {
+      if (parked.isEmpty()) {
+        return;
+      }
+      // Decide against the newest view: a later update may have been applied in the meantime.
+      AgentView view = registry.view();
       Set<String> blocked = new HashSet<>();
       Iterator<Parked> waiting = parked.iterator();
       while (waiting.hasNext()) {
@@ -369,8 +408,17 @@ public final class RoutingService implements InboundHandler {
         }
         waiting.remove();
         next.timeout.cancel();
-        release(next, decision);
+        released.add(new Released(next, decision));
       }
+    }
+    if (!released.isEmpty()) {
+      // One task for the batch keeps each conversation's messages in their order.
+      releases.execute(
+          () -> {
+            for (Released one : released) {
+              release(one.parked, one.decision);
+            }
+          });
     }
   }
 
@@ -387,8 +435,10 @@ public final class RoutingService implements InboundHandler {
         return;
       }
       parked.remove(waiting);
-      release(waiting, route(waiting.message.envelope(), registry.view(), true));
     }
+    // Through the same executor as the releases, so a conversation's messages keep their order.
+    releases.execute(
+        () -> release(waiting, route(waiting.message.envelope(), registry.view(), true)));
   }
 
   /**
@@ -411,7 +461,7 @@ public final class RoutingService implements InboundHandler {
     return left.isNegative() || left.isZero() ? null : left;
   }
 
-  /** Publishes the outcome of a parked message; called with the parking lock held. */
+  /** Publishes the outcome of a parked message that has left the parking lot. */
   private void release(Parked waiting, RoutingDecision decision) {
     @Nullable OutboundMessage outbound;
     try {
@@ -521,6 +571,9 @@ public final class RoutingService implements InboundHandler {
     }
   }
 
+  /** A parked message on its way out, with the decision that released it. */
+  private record Released(Parked parked, RoutingDecision decision) {}
+
   /** A message waiting for an agent. */
   private static final class Parked {
     final InboundMessage message;
@@ -557,6 +610,7 @@ public final class RoutingService implements InboundHandler {
     private @Nullable AgentSuspicion suspicion;
     private int maxHops;
     private boolean answersToClient;
+    private Executor releases = Runnable::run;
 
     private Builder(
         BrokerIdentity identity,
@@ -655,6 +709,17 @@ public final class RoutingService implements InboundHandler {
       }
       this.maxHops = maxHops;
       this.answersToClient = toClient;
+      return this;
+    }
+
+    /**
+     * Where parked messages released by an agent update are published (default: the updating
+     * thread, after it has left the parking lock). Give it a thread of its own in production, so
+     * that publishing, which may block on a RabbitMQ resource alarm, never holds up the agent
+     * status thread; it must run tasks one at a time in order.
+     */
+    public Builder releases(Executor value) {
+      this.releases = Objects.requireNonNull(value, "releases");
       return this;
     }
 

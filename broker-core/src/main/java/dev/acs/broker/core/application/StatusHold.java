@@ -85,9 +85,10 @@ public final class StatusHold implements AgentStatusListener {
   }
 
   /**
-   * Registers a callback run (on the scheduler's or the status thread) when routing may resume
-   * without a new snapshot: at the end of the grace in {@link Mode#LAST_VIEW}. A snapshot resumes
-   * routing through the registry's own change callback instead.
+   * Registers a callback run when routing may resume: when a full snapshot has been applied (on the
+   * thread that applied it), and at the end of the grace in {@link Mode#LAST_VIEW} (on the
+   * scheduler's thread). The routing service decides its held messages again there, whether or not
+   * the snapshot changed any agent.
    */
   public void onLifted(Runnable listener) {
     liftListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -119,7 +120,10 @@ public final class StatusHold implements AgentStatusListener {
     }
   }
 
-  /** A full snapshot arrived: the view is the server's again. Call before applying it. */
+  /**
+   * A full snapshot was applied: the view is the server's again. Call after the registry applied
+   * it, so that nothing is routed by the old view once the hold is lifted.
+   */
   public void snapshotArrived() {
     Instant since;
     boolean wasDeclared;
@@ -141,6 +145,9 @@ public final class StatusHold implements AgentStatusListener {
           "Agent status is back after "
               + Duration.between(since, clock.instant()).toMillis()
               + " ms; routing by the new snapshot");
+    }
+    for (Runnable listener : liftListeners) {
+      listener.run();
     }
   }
 

@@ -100,8 +100,9 @@ class InteropRoutingTest {
       assertThat(publisher.published()).as("no timeout into an error while held").isEmpty();
 
       // The restarted server knows nobody yet: the message keeps waiting for agents to report.
-      hold.onStatus(AgentStatusUpdate.snapshot(List.of()));
+      // As the status feed does it: the registry applies the snapshot, then the hold hears it.
       registry.apply(AgentStatusUpdate.snapshot(List.of()));
+      hold.onStatus(AgentStatusUpdate.snapshot(List.of()));
       assertThat(hold.holds()).isFalse();
       scheduler.advance(Duration.ofSeconds(20));
       assertThat(publisher.published()).as("a whole park timeout after the hold").isEmpty();
@@ -123,8 +124,8 @@ class InteropRoutingTest {
       Delivery during = input.offer(Messages.fromFrontend("m1", "web_1"), Map.of());
       assertThat(publisher.published()).isEmpty();
 
-      hold.onStatus(AgentStatusUpdate.snapshot(List.of(idle("a"))));
       registry.apply(AgentStatusUpdate.snapshot(List.of(idle("a"))));
+      hold.onStatus(AgentStatusUpdate.snapshot(List.of(idle("a"))));
 
       assertThat(body(0)).containsEntry("receiver_id", "a");
       assertThat(during.settlement()).isEqualTo(Settlement.ACKED);
