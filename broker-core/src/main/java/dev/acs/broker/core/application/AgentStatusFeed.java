@@ -40,9 +40,11 @@ import org.jspecify.annotations.Nullable;
  * a stream as connected that broke after its last update.
  *
  * <p>Watchers ({@link #notifying}: the status hold, agent suspicion, the change log) hear each
- * applied update right after the registry applied it, and each interruption right after the
- * registry marked it, on the applier's thread and in the stream's order; so a hold is lifted only
- * once the snapshot that lifts it is the view routing reads.
+ * interruption at once, on the transport's thread, so that a hold starts before the next message is
+ * routed; and each applied update right after the registry applied it, on the applier's thread, so
+ * that a hold is lifted only once the snapshot that lifts it is the view routing reads. An update
+ * that an interruption overtook while it was being applied is not announced: it came from the
+ * stream that broke, and the next snapshot will be.
  */
 public final class AgentStatusFeed implements AgentStatusListener, AutoCloseable {
 
@@ -58,6 +60,11 @@ public final class AgentStatusFeed implements AgentStatusListener, AutoCloseable
   private final AgentStatusObserver observer;
   private final int capacity;
   private final List<AgentStatusListener> watchers = new CopyOnWriteArrayList<>();
+  // Orders watcher calls: an interruption is never followed by the announcement of an update that
+  // was received before it.
+  private final Object watcherLock = new Object();
+  // Written under watcherLock by the transport's thread; volatile for the applier's reads.
+  private volatile long interruptions;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notFull = lock.newCondition();
@@ -67,6 +74,8 @@ public final class AgentStatusFeed implements AgentStatusListener, AutoCloseable
   private final Map<AgentId, Agent> waitingDelta = new LinkedHashMap<>();
   private boolean waitingUpdate;
   private @Nullable Instant waitingSince;
+  // How many interruptions came before the newest update that waits.
+  private long waitingAfterInterruptions;
   private @Nullable String waitingInterruption;
   private boolean drainScheduled;
   private boolean closed;
@@ -162,6 +171,7 @@ public final class AgentStatusFeed implements AgentStatusListener, AutoCloseable
       }
       waitingUpdate = true;
       waitingSince = clock.instant();
+      waitingAfterInterruptions = interruptions;
       // An update after an interruption reconnects the registry anyway.
       waitingInterruption = null;
       schedule = !drainScheduled;
@@ -179,6 +189,16 @@ public final class AgentStatusFeed implements AgentStatusListener, AutoCloseable
   public void onInterrupted(String reason) {
     // The status source logs each interruption once at WARN; a second line here would double it.
     LOG.log(Level.DEBUG, "Agent status stream interrupted: " + reason);
+    synchronized (watcherLock) {
+      interruptions++;
+      for (AgentStatusListener watcher : watchers) {
+        try {
+          watcher.onInterrupted(reason);
+        } catch (RuntimeException bug) {
+          LOG.log(Level.ERROR, "A status watcher failed on an interruption; continuing", bug);
+        }
+      }
+    }
     boolean schedule;
     lock.lock();
     try {
@@ -215,6 +235,7 @@ public final class AgentStatusFeed implements AgentStatusListener, AutoCloseable
       @Nullable AgentStatusUpdate update = null;
       Instant receivedAt;
       String interruption;
+      long interruptionsBefore = -1;
       lock.lock();
       try {
         if (!waitingUpdate && waitingInterruption == null) {
@@ -222,6 +243,7 @@ public final class AgentStatusFeed implements AgentStatusListener, AutoCloseable
           return;
         }
         if (waitingUpdate) {
+          interruptionsBefore = waitingAfterInterruptions;
           update = takeWaitingUpdate();
         }
         receivedAt = waitingSince;
@@ -239,22 +261,28 @@ public final class AgentStatusFeed implements AgentStatusListener, AutoCloseable
           LOG.log(Level.ERROR, "Applying an agent status update failed; continuing", bug);
         }
         observer.applied(System.nanoTime() - start, Duration.between(receivedAt, clock.instant()));
-        for (AgentStatusListener watcher : watchers) {
-          try {
-            watcher.onStatus(update);
-          } catch (RuntimeException bug) {
-            LOG.log(Level.ERROR, "A status watcher failed on an update; continuing", bug);
-          }
-        }
+        announce(update, interruptionsBefore);
       }
       if (interruption != null) {
         registry.markInterrupted(interruption);
-        for (AgentStatusListener watcher : watchers) {
-          try {
-            watcher.onInterrupted(interruption);
-          } catch (RuntimeException bug) {
-            LOG.log(Level.ERROR, "A status watcher failed on an interruption; continuing", bug);
-          }
+      }
+    }
+  }
+
+  /**
+   * Tells the watchers about an applied update, unless an interruption came after it (more than
+   * {@code interruptionsBefore} interruptions have been announced).
+   */
+  private void announce(AgentStatusUpdate update, long interruptionsBefore) {
+    synchronized (watcherLock) {
+      if (interruptions != interruptionsBefore) {
+        return;
+      }
+      for (AgentStatusListener watcher : watchers) {
+        try {
+          watcher.onStatus(update);
+        } catch (RuntimeException bug) {
+          LOG.log(Level.ERROR, "A status watcher failed on an update; continuing", bug);
         }
       }
     }
