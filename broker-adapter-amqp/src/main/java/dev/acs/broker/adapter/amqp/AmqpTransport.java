@@ -69,6 +69,16 @@ public final class AmqpTransport implements AutoCloseable {
       BrokerIdentity identity,
       AmqpListener listener,
       RedeliveryGuard redeliveries) {
+    this(settings, identity, listener, redeliveries, AmqpLimits.rabbitMqDefaults());
+  }
+
+  /** With other publish limits than RabbitMQ's defaults; for tests. */
+  AmqpTransport(
+      AmqpSettings settings,
+      BrokerIdentity identity,
+      AmqpListener listener,
+      RedeliveryGuard redeliveries,
+      AmqpLimits limits) {
     Objects.requireNonNull(redeliveries, "redeliveries");
     this.settings = Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(identity, "identity");
@@ -84,7 +94,13 @@ public final class AmqpTransport implements AutoCloseable {
     String prefix = "broker " + identity.name() + " (" + identity.id() + ") ";
     this.publisher =
         new AmqpOutboundPublisher(
-            prefix + "publisher", settings, factory, lifecycle, listener, this::stateChanged);
+            prefix + "publisher",
+            settings,
+            factory,
+            lifecycle,
+            listener,
+            this::stateChanged,
+            limits);
     this.inbound =
         new AmqpInboundMessages(
             prefix + "consumer",
