@@ -1,7 +1,7 @@
 package dev.acs.broker.adapter.amqp;
 
-import dev.acs.broker.core.port.PublishException;
-import dev.acs.broker.core.port.PublishFailure;
+import dev.acs.broker.core.message.PublishException;
+import dev.acs.broker.core.message.PublishFailure;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.NavigableMap;

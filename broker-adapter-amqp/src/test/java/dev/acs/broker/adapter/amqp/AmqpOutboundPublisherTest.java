@@ -16,7 +16,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.acs.broker.core.message.Destination;
 import dev.acs.broker.core.message.OutboundMessage;
-import dev.acs.broker.core.port.PublishFailure;
+import dev.acs.broker.core.message.PublishFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -2,10 +2,10 @@ package dev.acs.broker.core.application;
 
 import dev.acs.broker.core.message.DeadLetterReason;
 import dev.acs.broker.core.message.OutboundMessage;
+import dev.acs.broker.core.message.PublishFailure;
 import dev.acs.broker.core.port.Acknowledgement;
 import dev.acs.broker.core.port.InboundMessage;
 import dev.acs.broker.core.port.OutboundPublisher;
-import dev.acs.broker.core.port.PublishFailure;
 import dev.acs.broker.core.port.RoutingObserver;
 import dev.acs.broker.core.routing.RoutingDecision;
 import java.lang.System.Logger;

@@ -1,6 +1,8 @@
 package dev.acs.broker.core.port;
 
 import dev.acs.broker.core.message.OutboundMessage;
+import dev.acs.broker.core.message.PublishException;
+import dev.acs.broker.core.message.PublishFailure;
 import java.util.concurrent.CompletionStage;
 
 /** Publishes the broker's output ({@code server_input_queue} and its dead-letter queue). */

@@ -1,4 +1,4 @@
-package dev.acs.broker.core.port;
+package dev.acs.broker.core.message;
 
 import java.util.Objects;
 
