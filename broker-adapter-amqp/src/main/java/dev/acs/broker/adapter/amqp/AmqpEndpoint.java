@@ -141,6 +141,17 @@ abstract class AmqpEndpoint {
     }
   }
 
+  /**
+   * Drops the current connection at once, as a network failure would (the endpoint restores it by
+   * itself); for fault-injection tests that need the drop at an exact moment.
+   */
+  final void abortConnection() {
+    Connection current = connection;
+    if (current != null) {
+      current.abort(BLOCKED_CLOSE_TIMEOUT_MILLIS);
+    }
+  }
+
   /** Declares the three queues exactly as SPEC §3 says: durable, no arguments. */
   final void declareQueues(Channel channel) throws IOException {
     channel.queueDeclare(settings.inputQueue(), true, false, false, null);
