@@ -87,6 +87,17 @@ public final class BrokerProcess implements AutoCloseable {
     return new BrokerProcess(builder.start(), log);
   }
 
+  /**
+   * Starts another command whose output is the broker's, such as {@code podman run} of the broker's
+   * container image, with the same output capture.
+   *
+   * @param log where to copy the output as well, or {@code null}
+   */
+  public static BrokerProcess startCommand(ProcessBuilder builder, @Nullable Path log)
+      throws IOException {
+    return new BrokerProcess(builder.start(), log);
+  }
+
   private Thread pump(InputStream stream, String name) {
     Thread thread =
         new Thread(
