@@ -2,7 +2,9 @@ package dev.acs.broker.adapter.amqp;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +36,13 @@ import org.jspecify.annotations.Nullable;
  *     message-id} property (the body's {@code message_id}); {@code true} by default. Leaving it out
  *     saves RabbitMQ work per message (docs/performance.md); the body keeps its {@code message_id}
  *     and dead letters keep the original properties either way
+ * @param addresses every node the broker may connect to, {@code host}/{@code port} first; each
+ *     connection tries them in a new random order on every (re)connect, so replicas spread over a
+ *     cluster and land on a live node. A one-element list is the single-node form
+ * @param queueType the type of the queues the broker declares (classic by default, as SPEC §3)
+ * @param declareQueues whether the broker declares its queues ({@code true} by default); {@code
+ *     false} only checks passively that they exist, so a topology provisioned by operators (any
+ *     queue type, arguments or policies) is used as it is
  */
 public record AmqpSettings(
     String host,
@@ -55,7 +64,10 @@ public record AmqpSettings(
     Duration reconnectInitial,
     Duration reconnectMax,
     Duration heartbeat,
-    boolean publishMessageId) {
+    boolean publishMessageId,
+    List<AmqpAddress> addresses,
+    QueueType queueType,
+    boolean declareQueues) {
 
   /** The heartbeat requested by default. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
@@ -123,6 +135,22 @@ public record AmqpSettings(
     if (trustStore != null && !tls) {
       throw new IllegalArgumentException("a trustStore is set but tls is off");
     }
+    if (addresses == null || addresses.isEmpty()) {
+      addresses = List.of(new AmqpAddress(host, port));
+    } else {
+      addresses = List.copyOf(addresses);
+      if (!addresses.get(0).equals(new AmqpAddress(host, port))) {
+        throw new IllegalArgumentException(
+            "host:port ("
+                + host
+                + ":"
+                + port
+                + ") must be the first of the addresses "
+                + addresses
+                + "; use the builder's addresses(...)");
+      }
+    }
+    Objects.requireNonNull(queueType, "queueType");
   }
 
   /** Settings for a local RabbitMQ with SPEC §3's queue names. */
@@ -140,9 +168,11 @@ public record AmqpSettings(
     return new Builder(this);
   }
 
-  /** {@code host:port}, for log lines. */
+  /** {@code host:port}, or every address comma-separated for a cluster, for log lines. */
   public String endpoint() {
-    return host + ":" + port;
+    return addresses.size() == 1
+        ? host + ":" + port
+        : addresses.stream().map(AmqpAddress::toString).collect(Collectors.joining(","));
   }
 
   @Override
@@ -151,9 +181,7 @@ public record AmqpSettings(
         + (tls ? "amqps://" : "amqp://")
         + username
         + "@"
-        + host
-        + ":"
-        + port
+        + endpoint()
         + " vhost="
         + virtualHost
         + ", tlsVerifyHostname="
@@ -182,6 +210,10 @@ public record AmqpSettings(
         + heartbeat
         + ", publishMessageId="
         + publishMessageId
+        + ", queueType="
+        + queueType.wireName()
+        + ", declareQueues="
+        + declareQueues
         + "}";
   }
 
@@ -229,6 +261,9 @@ public record AmqpSettings(
     private Duration reconnectMax = Duration.ofSeconds(30);
     private Duration heartbeat = DEFAULT_HEARTBEAT;
     private boolean publishMessageId = true;
+    private List<AmqpAddress> addresses = List.of();
+    private QueueType queueType = QueueType.CLASSIC;
+    private boolean declareQueues = true;
 
     private Builder() {}
 
@@ -253,17 +288,22 @@ public record AmqpSettings(
       reconnectMax = s.reconnectMax;
       heartbeat = s.heartbeat;
       publishMessageId = s.publishMessageId;
+      addresses = s.addresses.size() == 1 ? List.of() : s.addresses;
+      queueType = s.queueType;
+      declareQueues = s.declareQueues;
     }
 
-    /** RabbitMQ host. */
+    /** RabbitMQ host: the one-address form, replacing any {@link #addresses} list. */
     public Builder host(String value) {
       host = value;
+      addresses = List.of();
       return this;
     }
 
-    /** AMQP port. */
+    /** AMQP port: the one-address form, replacing any {@link #addresses} list. */
     public Builder port(int value) {
       port = value;
+      addresses = List.of();
       return this;
     }
 
@@ -368,6 +408,32 @@ public record AmqpSettings(
       return this;
     }
 
+    /**
+     * Every node of a cluster, replacing {@link #host}/{@link #port}: each (re)connect tries them
+     * in a new random order.
+     */
+    public Builder addresses(List<AmqpAddress> value) {
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("addresses must name at least one node");
+      }
+      addresses = List.copyOf(value);
+      host = addresses.get(0).host();
+      port = addresses.get(0).port();
+      return this;
+    }
+
+    /** The type of the queues the broker declares. */
+    public Builder queueType(QueueType value) {
+      queueType = value;
+      return this;
+    }
+
+    /** Whether the broker declares its queues, or only checks passively that they exist. */
+    public Builder declareQueues(boolean value) {
+      declareQueues = value;
+      return this;
+    }
+
     /** The settings; throws {@link IllegalArgumentException} for an invalid value. */
     public AmqpSettings build() {
       return new AmqpSettings(
@@ -390,7 +456,10 @@ public record AmqpSettings(
           reconnectInitial,
           reconnectMax,
           heartbeat,
-          publishMessageId);
+          publishMessageId,
+          addresses,
+          queueType,
+          declareQueues);
     }
   }
 }

@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +70,21 @@ public final class AmqpTransport implements AutoCloseable {
       BrokerIdentity identity,
       AmqpListener listener,
       RedeliveryGuard redeliveries) {
-    this(settings, identity, listener, redeliveries, AmqpLimits.rabbitMqDefaults());
+    this(settings, identity, listener, redeliveries, new Random());
+  }
+
+  /**
+   * Like {@link #AmqpTransport(AmqpSettings, BrokerIdentity, AmqpListener, RedeliveryGuard)}, with
+   * the connections trying the addresses in orders drawn from {@code addressOrder} (tests pass a
+   * seeded one).
+   */
+  public AmqpTransport(
+      AmqpSettings settings,
+      BrokerIdentity identity,
+      AmqpListener listener,
+      RedeliveryGuard redeliveries,
+      Random addressOrder) {
+    this(settings, identity, listener, redeliveries, addressOrder, AmqpLimits.rabbitMqDefaults());
   }
 
   /** With other publish limits than RabbitMQ's defaults; for tests. */
@@ -78,8 +93,10 @@ public final class AmqpTransport implements AutoCloseable {
       BrokerIdentity identity,
       AmqpListener listener,
       RedeliveryGuard redeliveries,
+      Random addressOrder,
       AmqpLimits limits) {
     Objects.requireNonNull(redeliveries, "redeliveries");
+    Objects.requireNonNull(addressOrder, "addressOrder");
     this.settings = Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(listener, "listener");
@@ -112,6 +129,9 @@ public final class AmqpTransport implements AutoCloseable {
             publisher,
             redeliveries,
             this::stateChanged);
+    AddressOrder order = new AddressOrder(settings.addresses(), addressOrder);
+    publisher.addressOrder(order);
+    inbound.addressOrder(order);
   }
 
   /**
@@ -166,7 +186,13 @@ public final class AmqpTransport implements AutoCloseable {
       lastError = publisher.lastError();
     }
     return new AmqpHealth(
-        inbound.isOpen(), publisher.isOpen(), inbound.consuming(), recoveries, lastError);
+        inbound.isOpen(),
+        publisher.isOpen(),
+        inbound.consuming(),
+        recoveries,
+        lastError,
+        inbound.node(),
+        publisher.node());
   }
 
   /**

@@ -76,6 +76,7 @@ class PublishFailureKindsIT {
             identity,
             AmqpListener.NONE,
             new RedeliveryGuard(5, Clock.systemUTC()),
+            new java.util.Random(1),
             new AmqpLimits(FITS_ONLY_AS_IT_CAME.length + 8));
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(settings.host());

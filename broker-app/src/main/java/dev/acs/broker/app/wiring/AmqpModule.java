@@ -43,6 +43,9 @@ public final class AmqpModule {
         .prefetch(rabbit.prefetch())
         .heartbeat(rabbit.heartbeat())
         .publishMessageId(config.publishing().messageId())
+        .addresses(rabbit.addresses())
+        .queueType(rabbit.queueType())
+        .declareQueues(rabbit.declareQueues())
         .build();
   }
 
