@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param virtualHost virtual host, {@code "/"} by default
  * @param tls whether to connect with TLS
  * @param tlsVerifyHostname with TLS, whether the server certificate must match {@code host}
- * @param trustStore with TLS, a PKCS12/JKS trust store; {@code null} uses the JVM default
+ * @param trustStore with TLS, a PEM file of CA certificates or a PKCS12/JKS trust store; {@code
+ *     null} uses the JVM default
  * @param trustStorePassword the trust store's password, or {@code null}
  * @param inputQueue the queue consumed ({@code broker_input_queue})
  * @param outputQueue the queue published to ({@code server_input_queue})
@@ -34,6 +35,12 @@ import org.jspecify.annotations.Nullable;
  *     message-id} property (the body's {@code message_id}); {@code true} by default. Leaving it out
  *     saves RabbitMQ work per message (docs/performance.md); the body keeps its {@code message_id}
  *     and dead letters keep the original properties either way
+ * @param clientCertificate with TLS, a PEM file with the client certificate (and its chain) to
+ *     present, or {@code null} for none; needs {@code clientKey}
+ * @param clientKey the unencrypted PKCS#8 PEM key of {@code clientCertificate}, or {@code null}
+ * @param externalAuth log in with the SASL {@code EXTERNAL} mechanism (RabbitMQ's {@code
+ *     rabbitmq_auth_mechanism_ssl} plugin takes the user name from the client certificate) instead
+ *     of user name and password; needs a client certificate
  */
 public record AmqpSettings(
     String host,
@@ -55,7 +62,10 @@ public record AmqpSettings(
     Duration reconnectInitial,
     Duration reconnectMax,
     Duration heartbeat,
-    boolean publishMessageId) {
+    boolean publishMessageId,
+    @Nullable Path clientCertificate,
+    @Nullable Path clientKey,
+    boolean externalAuth) {
 
   /** The heartbeat requested by default. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
@@ -123,6 +133,20 @@ public record AmqpSettings(
     if (trustStore != null && !tls) {
       throw new IllegalArgumentException("a trustStore is set but tls is off");
     }
+    if ((clientCertificate == null) != (clientKey == null)) {
+      throw new IllegalArgumentException(
+          "a client certificate needs its key and a key its certificate; got certificate "
+              + clientCertificate
+              + " and key "
+              + clientKey);
+    }
+    if (clientCertificate != null && !tls) {
+      throw new IllegalArgumentException("a client certificate is set but tls is off");
+    }
+    if (externalAuth && clientCertificate == null) {
+      throw new IllegalArgumentException(
+          "the EXTERNAL mechanism logs in with the client certificate, but none is set");
+    }
   }
 
   /** Settings for a local RabbitMQ with SPEC §3's queue names. */
@@ -182,6 +206,8 @@ public record AmqpSettings(
         + heartbeat
         + ", publishMessageId="
         + publishMessageId
+        + (clientCertificate == null ? "" : ", clientCertificate=" + clientCertificate)
+        + (externalAuth ? ", auth=EXTERNAL" : "")
         + "}";
   }
 
@@ -229,6 +255,9 @@ public record AmqpSettings(
     private Duration reconnectMax = Duration.ofSeconds(30);
     private Duration heartbeat = DEFAULT_HEARTBEAT;
     private boolean publishMessageId = true;
+    private @Nullable Path clientCertificate;
+    private @Nullable Path clientKey;
+    private boolean externalAuth;
 
     private Builder() {}
 
@@ -253,6 +282,9 @@ public record AmqpSettings(
       reconnectMax = s.reconnectMax;
       heartbeat = s.heartbeat;
       publishMessageId = s.publishMessageId;
+      clientCertificate = s.clientCertificate;
+      clientKey = s.clientKey;
+      externalAuth = s.externalAuth;
     }
 
     /** RabbitMQ host. */
@@ -368,6 +400,21 @@ public record AmqpSettings(
       return this;
     }
 
+    /** A client certificate (PEM) and its unencrypted PKCS#8 PEM key for TLS, or nulls for none. */
+    public Builder clientCertificate(@Nullable Path certificate, @Nullable Path key) {
+      clientCertificate = certificate;
+      clientKey = key;
+      return this;
+    }
+
+    /**
+     * Whether to log in with SASL {@code EXTERNAL} (the client certificate) instead of a password.
+     */
+    public Builder externalAuth(boolean value) {
+      externalAuth = value;
+      return this;
+    }
+
     /** The settings; throws {@link IllegalArgumentException} for an invalid value. */
     public AmqpSettings build() {
       return new AmqpSettings(
@@ -390,7 +437,10 @@ public record AmqpSettings(
           reconnectInitial,
           reconnectMax,
           heartbeat,
-          publishMessageId);
+          publishMessageId,
+          clientCertificate,
+          clientKey,
+          externalAuth);
     }
   }
 }

@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param logFormat how log lines are written
  * @param logLevel the level of the broker's own loggers, or {@code null} for the default
  * @param admin the admin HTTP endpoint (metrics, health, agents); off by default
+ * @param publishing what the broker adds to each message it publishes
+ * @param tls TLS material of both links beyond the on/off switches
  */
 public record BrokerConfig(
     BrokerIdentity identity,
@@ -43,7 +45,8 @@ public record BrokerConfig(
     LogFormat logFormat,
     @Nullable String logLevel,
     Admin admin,
-    Publishing publishing) {
+    Publishing publishing,
+    TlsConfig tls) {
 
   /** Requires every part but the log level. */
   public BrokerConfig {
@@ -66,6 +69,53 @@ public record BrokerConfig(
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(publishing, "publishing");
+    Objects.requireNonNull(tls, "tls");
+    if (tls.rabbitTrustCertificate() != null && !rabbitMq.tls()) {
+      throw new IllegalArgumentException(
+          "--rabbitmq-trust-cert is only used with TLS; add --rabbitmq-tls");
+    }
+    if (tls.rabbitClientCertificate() != null && !rabbitMq.tls()) {
+      throw new IllegalArgumentException(
+          "--rabbitmq-client-cert is only used with TLS; add --rabbitmq-tls");
+    }
+    if (tls.grpcClientCertificate() != null && !grpc.tls()) {
+      throw new IllegalArgumentException(
+          "--grpc-client-cert is only used with TLS; add --grpc-tls");
+    }
+  }
+
+  /** A configuration with {@link TlsConfig#DEFAULTS}. */
+  public BrokerConfig(
+      BrokerIdentity identity,
+      Grpc grpc,
+      RabbitMq rabbitMq,
+      Duration snapshotTimeout,
+      Duration drainTimeout,
+      String routingPolicy,
+      Duration parkTimeout,
+      boolean waitForStickyAgent,
+      Duration outstandingExpiry,
+      Availability routableStates,
+      LogFormat logFormat,
+      @Nullable String logLevel,
+      Admin admin,
+      Publishing publishing) {
+    this(
+        identity,
+        grpc,
+        rabbitMq,
+        snapshotTimeout,
+        drainTimeout,
+        routingPolicy,
+        parkTimeout,
+        waitForStickyAgent,
+        outstandingExpiry,
+        routableStates,
+        logFormat,
+        logLevel,
+        admin,
+        publishing,
+        TlsConfig.DEFAULTS);
   }
 
   /**

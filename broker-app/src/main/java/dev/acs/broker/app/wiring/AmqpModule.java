@@ -41,6 +41,10 @@ public final class AmqpModule {
         .prefetch(rabbit.prefetch())
         .heartbeat(rabbit.heartbeat())
         .publishMessageId(config.publishing().messageId())
+        .tlsVerifyHostname(config.tls().rabbitVerifyHostname())
+        .trustStore(config.tls().rabbitTrustCertificate(), null)
+        .clientCertificate(config.tls().rabbitClientCertificate(), config.tls().rabbitClientKey())
+        .externalAuth(config.tls().rabbitExternalAuth())
         .build();
   }
 
