@@ -48,7 +48,9 @@ final class AmqpTls {
     if (!settings.tls()) {
       return;
     }
-    factory.useSslProtocol(sslContext(settings));
+    // Not useSslProtocol(SSLContext): it turns host name verification on whatever the settings say
+    // (amqp-client 5.x), so tlsVerifyHostname=false was ignored.
+    factory.setSocketFactory(sslContext(settings).getSocketFactory());
     if (settings.tlsVerifyHostname()) {
       factory.enableHostnameVerification();
     }
