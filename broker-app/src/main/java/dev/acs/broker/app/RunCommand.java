@@ -371,6 +371,18 @@ public final class RunCommand implements Callable<Integer> {
   private boolean rabbitMessageId = true;
 
   @Option(
+      names = "--max-deliveries",
+      paramLabel = "N",
+      defaultValue = "5",
+      description =
+          "Deliveries of one message the broker handles at most; a message that comes back more"
+              + " often (whatever the cause) goes to the dead-letter queue with reason"
+              + " redelivered-too-often. Quorum queues count with x-delivery-count, classic queues"
+              + " by the broker's memory of redelivered messages. Env: BROKER_MAX_DELIVERIES."
+              + " Default: ${DEFAULT-VALUE}.")
+  private int maxDeliveries = 5;
+
+  @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       defaultValue = "text",
@@ -480,6 +492,7 @@ public final class RunCommand implements Callable<Integer> {
           level(),
           new BrokerConfig.Admin(adminBind.strip(), adminPort, readinessStaleness),
           new BrokerConfig.Publishing(decisionHeaders(), rabbitMessageId),
+          new BrokerConfig.Redelivery(maxDeliveries),
           tls());
     } catch (IllegalArgumentException invalid) {
       throw new ParameterException(commandSpec().commandLine(), invalid.getMessage(), invalid);
@@ -702,6 +715,7 @@ public final class RunCommand implements Callable<Integer> {
     variables.put("--admin-port", "BROKER_ADMIN_PORT");
     variables.put("--admin-bind", "BROKER_ADMIN_BIND");
     variables.put("--readiness-staleness", "BROKER_READINESS_STALENESS");
+    variables.put("--max-deliveries", "BROKER_MAX_DELIVERIES");
     // The password and its file are read by password(), which knows command line from environment.
     return java.util.Collections.unmodifiableMap(variables);
   }

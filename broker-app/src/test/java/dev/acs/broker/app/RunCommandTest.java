@@ -208,6 +208,20 @@ class RunCommandTest {
   }
 
   @Test
+  void run_maxDeliveries_defaultsToFive_andIsReadFromOptionOrEnvironment() {
+    assertThat(run(REQUIRED, "run")).isZero();
+    assertThat(launched.get(0).redelivery()).isEqualTo(new BrokerConfig.Redelivery(5));
+
+    Map<String, String> environment = new HashMap<>(REQUIRED);
+    environment.put("BROKER_MAX_DELIVERIES", "3");
+    assertThat(run(environment, "run")).isZero();
+    assertThat(launched.get(1).redelivery().maxDeliveries()).isEqualTo(3);
+
+    assertThat(run(environment, "run", "--max-deliveries", "9")).isZero();
+    assertThat(launched.get(2).redelivery().maxDeliveries()).isEqualTo(9);
+  }
+
+  @Test
   void run_unknownRoutingHeaders_exits2NamingTheChoices() {
     assertThat(run(REQUIRED, "run", "--routing-headers", "some")).isEqualTo(2);
     assertThat(err.toString())
@@ -265,6 +279,7 @@ class RunCommandTest {
     "--snapshot-timeout, soon, 'soon' is not a duration",
     "--grpc-port, 70000, gRPC port must be in 1..65535",
     "--prefetch, 0, prefetch must be at least 1",
+    "--max-deliveries, 0, max deliveries must be at least 1",
     "--rabbitmq-heartbeat, 1500ms, RabbitMQ heartbeat must be whole seconds",
     "--grpc-liveness-interval, 0s, gRPC liveness interval must be positive"
   })

@@ -6,6 +6,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import dev.acs.broker.core.application.RedeliveryGuard;
 import dev.acs.broker.core.message.DeadLetterReason;
 import dev.acs.broker.core.port.InboundHandler;
 import dev.acs.broker.core.port.InboundMessage;
@@ -39,11 +40,16 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
   static final String DEAD_LETTER_REASON_HEADER = "x-dead-letter-reason";
   static final String DEAD_LETTER_DETAIL_HEADER = "x-dead-letter-detail";
   static final int MAX_DETAIL_LENGTH = 200;
+
+  /** The header in which a RabbitMQ quorum queue counts the earlier deliveries of a message. */
+  static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
+
   private static final int PERSISTENT = 2;
 
   private final JsonMessageCodec codec;
   private final AmqpOutboundPublisher publisher;
   private final String consumerTagPrefix;
+  private final RedeliveryGuard redeliveries;
 
   private volatile @Nullable ConsumerSession session;
   private volatile @Nullable InboundHandler handler;
@@ -61,8 +67,10 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
       ScheduledExecutorService lifecycle,
       AmqpListener listener,
       AmqpOutboundPublisher publisher,
+      RedeliveryGuard redeliveries,
       Runnable onStateChange) {
     super("consumer", connectionName, settings, factory, lifecycle, listener, onStateChange);
+    this.redeliveries = redeliveries;
     this.codec = new JsonMessageCodec(settings.maxMessageBytes(), settings.maxJsonDepth());
     this.publisher = publisher;
     this.consumerTagPrefix = consumerTagPrefix;
@@ -188,6 +196,12 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
         acknowledgement.requeue();
         return;
       }
+      RedeliveryGuard.Verdict verdict =
+          redeliveries.admit(body, envelope.isRedeliver(), deliveryCount(properties));
+      if (!verdict.allowed()) {
+        redeliveredTooOften(body, properties, verdict, acknowledgement);
+        return;
+      }
       JsonMessageCodec.Decoded decoded = codec.decode(body);
       if (decoded instanceof JsonMessageCodec.Rejected) {
         JsonMessageCodec.Rejected rejected = (JsonMessageCodec.Rejected) decoded;
@@ -213,6 +227,34 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
       LOG.warn("The server cancelled consumer {} on {}", tag, settings.inputQueue());
       lifecycle().execute(() -> abortQuietly(on.channel()));
     }
+  }
+
+  /** The queue's own count of earlier deliveries (quorum queues), or {@code null}. */
+  static @Nullable Long deliveryCount(AMQP.BasicProperties properties) {
+    Map<String, Object> headers = properties.getHeaders();
+    if (headers == null) {
+      return null;
+    }
+    Object count = headers.get(DELIVERY_COUNT_HEADER);
+    return count instanceof Number number ? number.longValue() : null;
+  }
+
+  /** Sets aside a message that keeps coming back, whatever made it come back. */
+  private void redeliveredTooOften(
+      byte[] body,
+      AMQP.BasicProperties properties,
+      RedeliveryGuard.Verdict verdict,
+      DeliveryAcknowledgement acknowledgement) {
+    deadLetter(
+        body,
+        properties,
+        DeadLetterReason.REDELIVERED_TOO_OFTEN,
+        "delivered "
+            + verdict.attempt()
+            + " times, more than the limit of "
+            + redeliveries.maxDeliveries()
+            + " (--max-deliveries); earlier attempts were returned to the queue",
+        acknowledgement);
   }
 
   /** Republishes unreadable input to the dead-letter queue, then acks it; requeues on failure. */
@@ -255,6 +297,9 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
         .whenComplete(
             (ignored, failure) -> {
               if (failure == null) {
+                if (reason == DeadLetterReason.REDELIVERED_TOO_OFTEN) {
+                  redeliveries.forget(body);
+                }
                 listener.deadLettered(reason);
                 acknowledgement.ack();
               } else {

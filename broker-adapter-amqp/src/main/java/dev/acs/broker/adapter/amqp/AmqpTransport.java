@@ -2,8 +2,10 @@ package dev.acs.broker.adapter.amqp;
 
 import com.rabbitmq.client.ConnectionFactory;
 import dev.acs.broker.core.BrokerIdentity;
+import dev.acs.broker.core.application.RedeliveryGuard;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +41,26 @@ public final class AmqpTransport implements AutoCloseable {
    *     when nobody listens
    */
   public AmqpTransport(AmqpSettings settings, BrokerIdentity identity, AmqpListener listener) {
+    this(
+        settings,
+        identity,
+        listener,
+        new RedeliveryGuard(RedeliveryGuard.DEFAULT_MAX_DELIVERIES, Clock.systemUTC()));
+  }
+
+  /**
+   * A transport for {@code identity}, not yet connected, whose consumer sets aside messages that
+   * {@code redeliveries} refuses (reason {@code redelivered-too-often}) instead of handling them.
+   *
+   * @param listener hears connection and publish events, for metrics; {@link AmqpListener#NONE}
+   *     when nobody listens
+   */
+  public AmqpTransport(
+      AmqpSettings settings,
+      BrokerIdentity identity,
+      AmqpListener listener,
+      RedeliveryGuard redeliveries) {
+    Objects.requireNonNull(redeliveries, "redeliveries");
     this.settings = Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(listener, "listener");
@@ -63,6 +85,7 @@ public final class AmqpTransport implements AutoCloseable {
             lifecycle,
             listener,
             publisher,
+            redeliveries,
             this::stateChanged);
   }
 

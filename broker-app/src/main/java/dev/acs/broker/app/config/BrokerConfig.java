@@ -3,6 +3,7 @@ package dev.acs.broker.app.config;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
 import dev.acs.broker.core.application.DecisionHeaders;
+import dev.acs.broker.core.application.RedeliveryGuard;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param logFormat how log lines are written
  * @param logLevel the level of the broker's own loggers, or {@code null} for the default
  * @param admin the admin HTTP endpoint (metrics, health, agents); off by default
- * @param publishing what the broker adds to each message it publishes
+ * @param publishing what the broker adds to published messages
+ * @param redelivery when a message that keeps coming back is set aside
  * @param tls TLS material of both links beyond the on/off switches
  */
 public record BrokerConfig(
@@ -46,6 +48,7 @@ public record BrokerConfig(
     @Nullable String logLevel,
     Admin admin,
     Publishing publishing,
+    Redelivery redelivery,
     TlsConfig tls) {
 
   /** Requires every part but the log level. */
@@ -69,6 +72,7 @@ public record BrokerConfig(
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(publishing, "publishing");
+    Objects.requireNonNull(redelivery, "redelivery");
     Objects.requireNonNull(tls, "tls");
     if (tls.rabbitTrustCertificate() != null && !rabbitMq.tls()) {
       throw new IllegalArgumentException(
@@ -99,7 +103,8 @@ public record BrokerConfig(
       LogFormat logFormat,
       @Nullable String logLevel,
       Admin admin,
-      Publishing publishing) {
+      Publishing publishing,
+      Redelivery redelivery) {
     this(
         identity,
         grpc,
@@ -115,12 +120,35 @@ public record BrokerConfig(
         logLevel,
         admin,
         publishing,
+        redelivery,
         TlsConfig.DEFAULTS);
   }
 
   /**
+   * The last line of defence against a redelivery loop: a message delivered more than {@code
+   * maxDeliveries} times goes to the dead-letter queue with reason {@code redelivered-too-often}
+   * instead of being handled again. Quorum queues count deliveries themselves ({@code
+   * x-delivery-count}); on classic queues the broker remembers redelivered messages for a while.
+   *
+   * @param maxDeliveries how many deliveries of one message are handled at most (at least 1)
+   */
+  public record Redelivery(int maxDeliveries) {
+
+    /** {@link RedeliveryGuard#DEFAULT_MAX_DELIVERIES} deliveries. */
+    public static final Redelivery DEFAULT = new Redelivery(RedeliveryGuard.DEFAULT_MAX_DELIVERIES);
+
+    /** Requires a limit of at least 1. */
+    public Redelivery {
+      if (maxDeliveries < 1) {
+        throw new IllegalArgumentException(
+            "max deliveries must be at least 1, was " + maxDeliveries);
+      }
+    }
+  }
+
+  /**
    * A configuration with the admin endpoint off ({@link Admin#DISABLED}) that publishes with {@link
-   * Publishing#EXPLAINED}.
+   * Publishing#EXPLAINED} and has the default redelivery limit ({@link Redelivery#DEFAULT}).
    */
   public BrokerConfig(
       BrokerIdentity identity,
@@ -149,7 +177,8 @@ public record BrokerConfig(
         logFormat,
         logLevel,
         Admin.DISABLED,
-        Publishing.EXPLAINED);
+        Publishing.EXPLAINED,
+        Redelivery.DEFAULT);
   }
 
   /**

@@ -8,8 +8,10 @@ import dev.acs.broker.adapter.amqp.AmqpSettings;
 import dev.acs.broker.adapter.amqp.AmqpTransport;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.core.BrokerIdentity;
+import dev.acs.broker.core.application.RedeliveryGuard;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
+import java.time.Clock;
 import javax.inject.Singleton;
 
 /**
@@ -50,9 +52,18 @@ public final class AmqpModule {
 
   @Provides
   @Singleton
+  static RedeliveryGuard redeliveryGuard(BrokerConfig config, Clock clock) {
+    return new RedeliveryGuard(config.redelivery().maxDeliveries(), clock);
+  }
+
+  @Provides
+  @Singleton
   static AmqpTransport transport(
-      AmqpSettings settings, BrokerIdentity identity, AmqpListener listener) {
-    return new AmqpTransport(settings, identity, listener);
+      AmqpSettings settings,
+      BrokerIdentity identity,
+      AmqpListener listener,
+      RedeliveryGuard redeliveries) {
+    return new AmqpTransport(settings, identity, listener, redeliveries);
   }
 
   @Provides

@@ -24,7 +24,16 @@ public enum DeadLetterReason {
   /** An {@code AGENT_STATUS_UPDATE} whose agents could not be read. */
   MALFORMED_STATUS_UPDATE("malformed-status-update"),
   /** The broker failed on this message; a bug, reported rather than looped on. */
-  INTERNAL_ERROR("internal-error");
+  INTERNAL_ERROR("internal-error"),
+  /**
+   * The outcome could not be published because of the message itself (a value that does not fit an
+   * AMQP field, a body or header table over the transport's limits), so retrying cannot help.
+   */
+  UNPUBLISHABLE("unpublishable"),
+  /**
+   * The message came back more often than the redelivery limit allows: a loop, whatever caused it.
+   */
+  REDELIVERED_TOO_OFTEN("redelivered-too-often");
 
   private final String code;
 
