@@ -1,5 +1,7 @@
 package dev.acs.broker.app;
 
+import dev.acs.broker.adapter.amqp.AmqpAddress;
+import dev.acs.broker.adapter.amqp.QueueType;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.BrokerConfig.LogFormat;
 import dev.acs.broker.app.config.TlsConfig;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -266,6 +269,39 @@ public final class RunCommand implements Callable<Integer> {
   private String deadLetterQueue = "broker_dead_letter_queue";
 
   @Option(
+      names = "--rabbitmq-addresses",
+      paramLabel = "HOST[:PORT],...",
+      description =
+          "Every node of a RabbitMQ cluster, comma-separated (port default: --rabbitmq-port);"
+              + " each connection tries them in a new random order on every (re)connect. When set,"
+              + " --rabbitmq-host is not needed and --rabbitmq-host/--rabbitmq-port are ignored."
+              + " Env: RABBITMQ_ADDRESSES.")
+  private @Nullable String rabbitAddresses;
+
+  @Option(
+      names = "--queue-type",
+      paramLabel = "TYPE",
+      defaultValue = "classic",
+      description =
+          "Type of the queues the broker declares: classic (as the rest of the system declares"
+              + " them) or quorum (replicated on a cluster; every service must declare them so)."
+              + " Env: BROKER_QUEUE_TYPE. Default: ${DEFAULT-VALUE}.")
+  private String queueType = "classic";
+
+  @Option(
+      names = "--declare-queues",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      fallbackValue = "true",
+      defaultValue = "true",
+      description =
+          "Declare the input, output and dead-letter queues; false only checks that they exist"
+              + " (and refuses to start, naming the missing one), so queues provisioned by"
+              + " operators are used as they are. Env: BROKER_DECLARE_QUEUES."
+              + " Default: ${DEFAULT-VALUE}.")
+  private boolean declareQueues = true;
+
+  @Option(
       names = "--prefetch",
       paramLabel = "N",
       defaultValue = "250",
@@ -456,7 +492,7 @@ public final class RunCommand implements Callable<Integer> {
   BrokerConfig toConfig() {
     String host = required(grpcHost, "--grpc-host");
     int port = required(grpcPort, "--grpc-port");
-    String rabbit = required(rabbitHost, "--rabbitmq-host");
+    List<AmqpAddress> rabbitNodes = rabbitNodes();
     try {
       BrokerIdentity identity =
           new BrokerIdentity(
@@ -466,8 +502,8 @@ public final class RunCommand implements Callable<Integer> {
           new BrokerConfig.Grpc(host, port, grpcTls, grpcTrustCertificate, grpcLivenessInterval);
       BrokerConfig.RabbitMq rabbitMq =
           new BrokerConfig.RabbitMq(
-              rabbit,
-              rabbitPort,
+              rabbitNodes.get(0).host(),
+              rabbitNodes.get(0).port(),
               rabbitUsername,
               password(),
               rabbitVirtualHost,
@@ -476,7 +512,10 @@ public final class RunCommand implements Callable<Integer> {
               outputQueue,
               deadLetterQueue,
               prefetch,
-              rabbitHeartbeat);
+              rabbitHeartbeat,
+              rabbitNodes,
+              queueType(),
+              declareQueues);
       return new BrokerConfig(
           identity,
           grpc,
@@ -516,6 +555,45 @@ public final class RunCommand implements Callable<Integer> {
         mechanism.equals("EXTERNAL"),
         grpcClientCertificate,
         grpcClientKey);
+  }
+
+  /** The RabbitMQ nodes: {@code --rabbitmq-addresses}, or else the one {@code --rabbitmq-host}. */
+  private List<AmqpAddress> rabbitNodes() {
+    String list = blankToNull(rabbitAddresses);
+    if (list == null) {
+      if (blankToNull(rabbitHost) == null) {
+        throw new ParameterException(
+            commandSpec().commandLine(),
+            "Missing required option --rabbitmq-host (or environment variable RABBITMQ_HOST);"
+                + " for a cluster, give --rabbitmq-addresses (RABBITMQ_ADDRESSES) instead");
+      }
+      try {
+        return List.of(new AmqpAddress(rabbitHost.strip(), rabbitPort));
+      } catch (IllegalArgumentException invalid) {
+        throw new ParameterException(
+            commandSpec().commandLine(), "Invalid RabbitMQ address: " + invalid.getMessage());
+      }
+    }
+    try {
+      return AmqpAddress.parseList(list, rabbitPort);
+    } catch (IllegalArgumentException invalid) {
+      throw new ParameterException(
+          commandSpec().commandLine(),
+          "Invalid --rabbitmq-addresses (or RABBITMQ_ADDRESSES) '"
+              + list
+              + "': "
+              + invalid.getMessage(),
+          invalid);
+    }
+  }
+
+  private QueueType queueType() {
+    try {
+      return QueueType.parse(queueType);
+    } catch (IllegalArgumentException invalid) {
+      throw new IllegalArgumentException(
+          "Invalid --queue-type (or BROKER_QUEUE_TYPE): " + invalid.getMessage(), invalid);
+    }
   }
 
   private DecisionHeaders decisionHeaders() {
@@ -700,6 +778,9 @@ public final class RunCommand implements Callable<Integer> {
     variables.put("--input-queue", "BROKER_INPUT_QUEUE");
     variables.put("--output-queue", "BROKER_OUTPUT_QUEUE");
     variables.put("--dead-letter-queue", "BROKER_DEAD_LETTER_QUEUE");
+    variables.put("--rabbitmq-addresses", "RABBITMQ_ADDRESSES");
+    variables.put("--queue-type", "BROKER_QUEUE_TYPE");
+    variables.put("--declare-queues", "BROKER_DECLARE_QUEUES");
     variables.put("--prefetch", "BROKER_PREFETCH");
     variables.put("--snapshot-timeout", "BROKER_SNAPSHOT_TIMEOUT");
     variables.put("--drain-timeout", "BROKER_DRAIN_TIMEOUT");

@@ -87,6 +87,59 @@ public final class BrokerProcess implements AutoCloseable {
     return new BrokerProcess(builder.start(), log);
   }
 
+  /**
+   * Starts {@code java -cp broker.jar:<test classes> mainClass args…} with these JVM options: a
+   * test-scope front door of the broker (e.g. one with a fault hook) instead of the jar's own main
+   * class, with the same environment rules as {@link #start(List, Map, Path)}.
+   */
+  public static BrokerProcess startMain(
+      String mainClass,
+      List<String> jvmOptions,
+      List<String> args,
+      Map<String, String> environment,
+      @Nullable Path log)
+      throws IOException {
+    String testClasses;
+    try {
+      testClasses =
+          Path.of(BrokerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              .toString();
+    } catch (java.net.URISyntaxException notAPath) {
+      throw new IOException("cannot locate the test classes", notAPath);
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(jar() + java.io.File.pathSeparator + testClasses);
+    command.add(mainClass);
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder
+        .environment()
+        .keySet()
+        .removeIf(
+            name ->
+                name.startsWith("GRPC_")
+                    || name.startsWith("RABBITMQ_")
+                    || name.startsWith("BROKER_"));
+    builder.environment().putAll(environment);
+    return new BrokerProcess(builder.start(), log);
+  }
+
+  /**
+   * Starts another command whose output is the broker's, such as {@code podman run} of the broker's
+   * container image, with the same output capture.
+   *
+   * @param log where to copy the output as well, or {@code null}
+   */
+  public static BrokerProcess startCommand(ProcessBuilder builder, @Nullable Path log)
+      throws IOException {
+    return new BrokerProcess(builder.start(), log);
+  }
+
   private Thread pump(InputStream stream, String name) {
     Thread thread =
         new Thread(

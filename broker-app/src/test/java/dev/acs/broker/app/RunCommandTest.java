@@ -2,6 +2,8 @@ package dev.acs.broker.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.acs.broker.adapter.amqp.AmqpAddress;
+import dev.acs.broker.adapter.amqp.QueueType;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.core.agent.Availability;
 import dev.acs.broker.core.application.DecisionHeaders;
@@ -328,5 +330,59 @@ class RunCommandTest {
     assertThat(out.toString())
         .contains(RunCommand.ENVIRONMENT_VARIABLES.values())
         .contains("RABBITMQ_PASSWORD", "RABBITMQ_PASSWORD_FILE");
+  }
+
+  @Test
+  void run_clusterAddresses_replaceTheHost_andTheQueueTopologyIsConfigurable() {
+    int exitCode =
+        run(
+            Map.of(
+                "GRPC_HOST",
+                "central",
+                "GRPC_PORT",
+                "50051",
+                "RABBITMQ_ADDRESSES",
+                "rabbit-1, rabbit-2:5673,rabbit-3",
+                "BROKER_QUEUE_TYPE",
+                "quorum",
+                "BROKER_DECLARE_QUEUES",
+                "false"),
+            "run",
+            "--rabbitmq-port",
+            "5700");
+
+    assertThat(exitCode).as(err.toString()).isZero();
+    BrokerConfig.RabbitMq rabbit = launchedConfig().rabbitMq();
+    assertThat(rabbit.addresses())
+        .containsExactly(
+            new AmqpAddress("rabbit-1", 5700),
+            new AmqpAddress("rabbit-2", 5673),
+            new AmqpAddress("rabbit-3", 5700));
+    assertThat(rabbit.host()).isEqualTo("rabbit-1");
+    assertThat(rabbit.queueType()).isEqualTo(QueueType.QUORUM);
+    assertThat(rabbit.declareQueues()).isFalse();
+  }
+
+  @Test
+  void run_oneHost_isAOneAddressListOfClassicDeclaredQueues() {
+    int exitCode = run(REQUIRED, "run", "--rabbitmq-port", "5671");
+
+    assertThat(exitCode).as(err.toString()).isZero();
+    BrokerConfig.RabbitMq rabbit = launchedConfig().rabbitMq();
+    assertThat(rabbit.addresses()).containsExactly(new AmqpAddress("rabbit", 5671));
+    assertThat(rabbit.queueType()).isEqualTo(QueueType.CLASSIC);
+    assertThat(rabbit.declareQueues()).isTrue();
+  }
+
+  @Test
+  void run_badAddressListOrQueueType_exits2NamingTheOption() {
+    assertThat(run(REQUIRED, "run", "--rabbitmq-addresses", "a:1,,b")).isEqualTo(2);
+    assertThat(err.toString()).contains("Invalid --rabbitmq-addresses").contains("empty entry");
+
+    assertThat(run(REQUIRED, "run", "--queue-type", "stream")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("Invalid --queue-type (or BROKER_QUEUE_TYPE)")
+        .contains("use classic or quorum");
+    assertThat(launched).isEmpty();
   }
 }

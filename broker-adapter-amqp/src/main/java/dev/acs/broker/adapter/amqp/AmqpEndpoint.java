@@ -1,5 +1,6 @@
 package dev.acs.broker.adapter.amqp;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -7,6 +8,8 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,6 +48,8 @@ abstract class AmqpEndpoint {
   private final Runnable onStateChange;
   private final AtomicBoolean restoreScheduled = new AtomicBoolean();
   private final AtomicLong recoveries = new AtomicLong();
+  private volatile AddressOrder addressOrder;
+  private volatile @Nullable AmqpAddress node;
 
   private volatile @Nullable Connection connection;
   private volatile @Nullable Channel channel;
@@ -72,6 +77,22 @@ abstract class AmqpEndpoint {
     this.listener = listener;
     this.onStateChange = onStateChange;
     this.nextDelay = settings.reconnectInitial();
+    this.addressOrder = new AddressOrder(settings.addresses(), new Random());
+  }
+
+  /** Replaces the random order of the addresses (the transport shares one seeded source). */
+  final void addressOrder(AddressOrder order) {
+    addressOrder = order;
+  }
+
+  /**
+   * The node the connection is on ({@code host:port} as configured), or {@code null} while it is
+   * not connected.
+   */
+  final @Nullable String node() {
+    Connection current = connection;
+    AmqpAddress on = node;
+    return current == null || !current.isOpen() || on == null ? null : on.toString();
   }
 
   /** Declares the queues and sets the channel up for this role; runs on the lifecycle thread. */
@@ -141,11 +162,12 @@ abstract class AmqpEndpoint {
     }
   }
 
-  /** Declares the three queues exactly as SPEC §3 says: durable, no arguments. */
+  /**
+   * Declares the three queues durable with the configured type (classic: no arguments, exactly as
+   * SPEC §3 says), or only checks that they exist when the broker must not declare them.
+   */
   final void declareQueues(Channel channel) throws IOException {
-    channel.queueDeclare(settings.inputQueue(), true, false, false, null);
-    channel.queueDeclare(settings.outputQueue(), true, false, false, null);
-    channel.queueDeclare(settings.deadLetterQueue(), true, false, false, null);
+    QueueTopology.apply(channel, settings);
   }
 
   private void scheduleRestore(Duration delay) {
@@ -171,7 +193,7 @@ abstract class AmqpEndpoint {
         if (current != null) {
           current.abort();
         }
-        current = factory.newConnection(connectionName);
+        current = connectToSomeNode();
         blocked = false;
         connection = current;
         Connection opened = current;
@@ -193,10 +215,10 @@ abstract class AmqpEndpoint {
       lastError = null;
       if (everOpened) {
         recoveries.incrementAndGet();
-        LOG.info("RabbitMQ {} channel restored at {}", role, settings.endpoint());
+        LOG.info("RabbitMQ {} channel restored at {}", role, node);
         listener.recovered(role);
       } else {
-        LOG.info("RabbitMQ {} connected to {}", role, settings.endpoint());
+        LOG.info("RabbitMQ {} connected to {}", role, node);
       }
       everOpened = true;
       onStateChange.run();
@@ -229,6 +251,41 @@ abstract class AmqpEndpoint {
       }
       scheduleRestore(delay);
     }
+  }
+
+  /**
+   * Opens a connection to the first node, in a fresh random order, that takes it. A refusal that
+   * retrying cannot fix ends the round at once: users, virtual hosts and permissions are the same
+   * on every node of a cluster.
+   */
+  private Connection connectToSomeNode() throws IOException, TimeoutException {
+    List<AmqpAddress> order = addressOrder.next();
+    Exception last = null;
+    for (AmqpAddress address : order) {
+      try {
+        Connection opened =
+            factory.newConnection(
+                List.of(new Address(address.host(), address.port())), connectionName);
+        node = address;
+        return opened;
+      } catch (IOException | TimeoutException failure) {
+        last = failure;
+        if (order.size() > 1) {
+          LOG.info(
+              "RabbitMQ node {} did not take the {} connection ({})",
+              address,
+              role,
+              describe(failure));
+        }
+        if (refusal(failure, describe(failure)) != null) {
+          throw failure;
+        }
+      }
+    }
+    if (last instanceof TimeoutException timeout) {
+      throw timeout;
+    }
+    throw (IOException) last;
   }
 
   private void connectionShutdown(Connection which, ShutdownSignalException cause) {
@@ -273,7 +330,7 @@ abstract class AmqpEndpoint {
    * failures worth retrying (the server down or restarting, a network problem).
    */
   @Nullable String refusal(Throwable failure, String reason) {
-    String where = "RabbitMQ at " + settings.endpoint();
+    String where = "RabbitMQ at " + (node == null ? settings.endpoint() : node.toString());
     String tls = AmqpTls.handshakeRefusal(failure, settings);
     if (tls != null) {
       return tls;
@@ -286,6 +343,19 @@ abstract class AmqpEndpoint {
           + reason
           + "); check that RabbitMQ has a user named after the certificate's subject (see"
           + " ssl_cert_login_from) and that the rabbitmq_auth_mechanism_ssl plugin is enabled";
+    }
+    if (failure instanceof QueueTopology.MissingQueueException missing) {
+      return where
+          + " has no queue '"
+          + missing.queue()
+          + "' in virtual host '"
+          + settings.virtualHost()
+          + "', and the broker does not declare queues (--declare-queues=false,"
+          + " BROKER_DECLARE_QUEUES): create it as your topology wants it (e.g. rabbitmqadmin"
+          + " declare queue name="
+          + missing.queue()
+          + " durable=true arguments='{\"x-queue-type\":\"quorum\"}'), or let the broker"
+          + " declare its queues with --declare-queues=true";
     }
     if (failure instanceof com.rabbitmq.client.AuthenticationFailureException
         || failure instanceof com.rabbitmq.client.PossibleAuthenticationFailureException) {
@@ -316,18 +386,31 @@ abstract class AmqpEndpoint {
           + "); grant configure, write and read permissions on the input, output and"
           + " dead-letter queues";
     }
+    if (code == com.rabbitmq.client.AMQP.PRECONDITION_FAILED && reason.contains("x-queue-type")) {
+      return where
+          + " has a queue of another type than the broker declares ("
+          + reason
+          + "); run the broker with the type the queues have (--queue-type classic|quorum,"
+          + " BROKER_QUEUE_TYPE; now "
+          + settings.queueType().wireName()
+          + "), or with --declare-queues=false to use the queues as provisioned";
+    }
     if (code == com.rabbitmq.client.AMQP.PRECONDITION_FAILED) {
       return where
           + " has a queue that exists with other properties ("
           + reason
           + "); the broker declares its queues durable, not exclusive, not auto-delete and"
-          + " without arguments, as the other services of the system do: fix or delete that"
-          + " queue, or configure other queue names";
+          + (settings.queueType() == QueueType.CLASSIC
+              ? " without arguments, as the other services of the system do"
+              : " with x-queue-type quorum")
+          + ": fix or delete that queue, configure other queue names, or run the broker with"
+          + " --declare-queues=false to use the queues as provisioned";
     }
     return null;
   }
 
-  private static int replyCode(Throwable failure) {
+  /** The AMQP reply code of the close behind {@code failure}, or -1. */
+  static int replyCode(Throwable failure) {
     Throwable cause = failure;
     while (cause != null && !(cause instanceof ShutdownSignalException)) {
       cause = cause.getCause();

@@ -2,7 +2,9 @@ package dev.acs.broker.adapter.amqp;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +43,13 @@ import org.jspecify.annotations.Nullable;
  * @param externalAuth log in with the SASL {@code EXTERNAL} mechanism (RabbitMQ's {@code
  *     rabbitmq_auth_mechanism_ssl} plugin takes the user name from the client certificate) instead
  *     of user name and password; needs a client certificate
+ * @param addresses every node the broker may connect to, {@code host}/{@code port} first; each
+ *     connection tries them in a new random order on every (re)connect, so replicas spread over a
+ *     cluster and land on a live node. A one-element list is the single-node form
+ * @param queueType the type of the queues the broker declares (classic by default, as SPEC §3)
+ * @param declareQueues whether the broker declares its queues ({@code true} by default); {@code
+ *     false} only checks passively that they exist, so a topology provisioned by operators (any
+ *     queue type, arguments or policies) is used as it is
  */
 public record AmqpSettings(
     String host,
@@ -65,7 +74,10 @@ public record AmqpSettings(
     boolean publishMessageId,
     @Nullable Path clientCertificate,
     @Nullable Path clientKey,
-    boolean externalAuth) {
+    boolean externalAuth,
+    List<AmqpAddress> addresses,
+    QueueType queueType,
+    boolean declareQueues) {
 
   /** The heartbeat requested by default. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
@@ -147,6 +159,22 @@ public record AmqpSettings(
       throw new IllegalArgumentException(
           "the EXTERNAL mechanism logs in with the client certificate, but none is set");
     }
+    if (addresses == null || addresses.isEmpty()) {
+      addresses = List.of(new AmqpAddress(host, port));
+    } else {
+      addresses = List.copyOf(addresses);
+      if (!addresses.get(0).equals(new AmqpAddress(host, port))) {
+        throw new IllegalArgumentException(
+            "host:port ("
+                + host
+                + ":"
+                + port
+                + ") must be the first of the addresses "
+                + addresses
+                + "; use the builder's addresses(...)");
+      }
+    }
+    Objects.requireNonNull(queueType, "queueType");
   }
 
   /** Settings for a local RabbitMQ with SPEC §3's queue names. */
@@ -164,9 +192,11 @@ public record AmqpSettings(
     return new Builder(this);
   }
 
-  /** {@code host:port}, for log lines. */
+  /** {@code host:port}, or every address comma-separated for a cluster, for log lines. */
   public String endpoint() {
-    return host + ":" + port;
+    return addresses.size() == 1
+        ? host + ":" + port
+        : addresses.stream().map(AmqpAddress::toString).collect(Collectors.joining(","));
   }
 
   @Override
@@ -175,9 +205,7 @@ public record AmqpSettings(
         + (tls ? "amqps://" : "amqp://")
         + username
         + "@"
-        + host
-        + ":"
-        + port
+        + endpoint()
         + " vhost="
         + virtualHost
         + ", tlsVerifyHostname="
@@ -208,6 +236,10 @@ public record AmqpSettings(
         + publishMessageId
         + (clientCertificate == null ? "" : ", clientCertificate=" + clientCertificate)
         + (externalAuth ? ", auth=EXTERNAL" : "")
+        + ", queueType="
+        + queueType.wireName()
+        + ", declareQueues="
+        + declareQueues
         + "}";
   }
 
@@ -258,6 +290,9 @@ public record AmqpSettings(
     private @Nullable Path clientCertificate;
     private @Nullable Path clientKey;
     private boolean externalAuth;
+    private List<AmqpAddress> addresses = List.of();
+    private QueueType queueType = QueueType.CLASSIC;
+    private boolean declareQueues = true;
 
     private Builder() {}
 
@@ -285,17 +320,22 @@ public record AmqpSettings(
       clientCertificate = s.clientCertificate;
       clientKey = s.clientKey;
       externalAuth = s.externalAuth;
+      addresses = s.addresses.size() == 1 ? List.of() : s.addresses;
+      queueType = s.queueType;
+      declareQueues = s.declareQueues;
     }
 
-    /** RabbitMQ host. */
+    /** RabbitMQ host: the one-address form, replacing any {@link #addresses} list. */
     public Builder host(String value) {
       host = value;
+      addresses = List.of();
       return this;
     }
 
-    /** AMQP port. */
+    /** AMQP port: the one-address form, replacing any {@link #addresses} list. */
     public Builder port(int value) {
       port = value;
+      addresses = List.of();
       return this;
     }
 
@@ -415,6 +455,32 @@ public record AmqpSettings(
       return this;
     }
 
+    /**
+     * Every node of a cluster, replacing {@link #host}/{@link #port}: each (re)connect tries them
+     * in a new random order.
+     */
+    public Builder addresses(List<AmqpAddress> value) {
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("addresses must name at least one node");
+      }
+      addresses = List.copyOf(value);
+      host = addresses.get(0).host();
+      port = addresses.get(0).port();
+      return this;
+    }
+
+    /** The type of the queues the broker declares. */
+    public Builder queueType(QueueType value) {
+      queueType = value;
+      return this;
+    }
+
+    /** Whether the broker declares its queues, or only checks passively that they exist. */
+    public Builder declareQueues(boolean value) {
+      declareQueues = value;
+      return this;
+    }
+
     /** The settings; throws {@link IllegalArgumentException} for an invalid value. */
     public AmqpSettings build() {
       return new AmqpSettings(
@@ -440,7 +506,10 @@ public record AmqpSettings(
           publishMessageId,
           clientCertificate,
           clientKey,
-          externalAuth);
+          externalAuth,
+          addresses,
+          queueType,
+          declareQueues);
     }
   }
 }

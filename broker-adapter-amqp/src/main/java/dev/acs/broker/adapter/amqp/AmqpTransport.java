@@ -7,6 +7,7 @@ import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,22 @@ public final class AmqpTransport implements AutoCloseable {
       BrokerIdentity identity,
       AmqpListener listener,
       RedeliveryGuard redeliveries) {
+    this(settings, identity, listener, redeliveries, new Random());
+  }
+
+  /**
+   * Like {@link #AmqpTransport(AmqpSettings, BrokerIdentity, AmqpListener, RedeliveryGuard)}, with
+   * the connections trying the addresses in orders drawn from {@code addressOrder} (tests pass a
+   * seeded one).
+   */
+  public AmqpTransport(
+      AmqpSettings settings,
+      BrokerIdentity identity,
+      AmqpListener listener,
+      RedeliveryGuard redeliveries,
+      Random addressOrder) {
     Objects.requireNonNull(redeliveries, "redeliveries");
+    Objects.requireNonNull(addressOrder, "addressOrder");
     this.settings = Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(listener, "listener");
@@ -87,6 +103,9 @@ public final class AmqpTransport implements AutoCloseable {
             publisher,
             redeliveries,
             this::stateChanged);
+    AddressOrder order = new AddressOrder(settings.addresses(), addressOrder);
+    publisher.addressOrder(order);
+    inbound.addressOrder(order);
   }
 
   /**
@@ -141,7 +160,13 @@ public final class AmqpTransport implements AutoCloseable {
       lastError = publisher.lastError();
     }
     return new AmqpHealth(
-        inbound.isOpen(), publisher.isOpen(), inbound.consuming(), recoveries, lastError);
+        inbound.isOpen(),
+        publisher.isOpen(),
+        inbound.consuming(),
+        recoveries,
+        lastError,
+        inbound.node(),
+        publisher.node());
   }
 
   /**

@@ -2,19 +2,25 @@ package dev.acs.broker.adapter.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MissedHeartbeatException;
 import com.rabbitmq.client.ShutdownSignalException;
+import java.net.ConnectException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +39,7 @@ class AmqpEndpointTest {
 
   @BeforeEach
   void openEndpoint() throws Exception {
-    when(factory.newConnection(anyString())).thenReturn(connection);
+    when(factory.newConnection(anyList(), anyString())).thenReturn(connection);
     when(connection.isOpen()).thenReturn(true);
     when(connection.createChannel()).thenReturn(channel);
     when(channel.isOpen()).thenReturn(true);
@@ -101,5 +107,49 @@ class AmqpEndpointTest {
         .isEqualTo(
             "connection error: MissedHeartbeatException: Heartbeat missing with heartbeat = 2"
                 + " seconds");
+  }
+
+  @Test
+  void connect_withANodeDown_triesTheNextAddress_andSaysWhichNodeItIsOn() throws Exception {
+    AmqpSettings cluster =
+        AmqpSettings.builder()
+            .addresses(
+                List.of(new AmqpAddress("127.0.0.1", 5701), new AmqpAddress("127.0.0.1", 5702)))
+            .build();
+    ConnectionFactory twoNodes = mock(ConnectionFactory.class);
+    when(twoNodes.newConnection(eq(List.of(new Address("127.0.0.1", 5701))), anyString()))
+        .thenThrow(new ConnectException("Connection refused"));
+    when(twoNodes.newConnection(eq(List.of(new Address("127.0.0.1", 5702))), anyString()))
+        .thenReturn(connection);
+    AmqpEndpoint onCluster =
+        new AmqpEndpoint(
+            "consumer",
+            "broker test consumer",
+            cluster,
+            twoNodes,
+            lifecycle,
+            AmqpListener.NONE,
+            () -> {}) {
+          @Override
+          void opened(Channel channel, long generation) {}
+
+          @Override
+          void lost(long generation, String reason) {}
+        };
+    // A seed whose first order puts the down node first (orders are deterministic per seed).
+    long seed = 0;
+    while (new AddressOrder(cluster.addresses(), new Random(seed)).next().get(0).port() != 5701) {
+      seed++;
+    }
+    onCluster.addressOrder(new AddressOrder(cluster.addresses(), new Random(seed)));
+
+    onCluster.start();
+    Await.until(onCluster::isOpen, Duration.ofSeconds(10), () -> "endpoint open");
+
+    assertThat(onCluster.node()).isEqualTo("127.0.0.1:5702");
+    verify(twoNodes).newConnection(eq(List.of(new Address("127.0.0.1", 5701))), anyString());
+    when(connection.isOpen()).thenReturn(false);
+    assertThat(onCluster.node()).as("no node while the connection is down").isNull();
+    onCluster.close();
   }
 }

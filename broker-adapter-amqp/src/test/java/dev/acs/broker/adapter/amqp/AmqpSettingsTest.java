@@ -91,4 +91,39 @@ class AmqpSettingsTest {
 
     assertThat(settings.toBuilder().build()).isEqualTo(settings);
   }
+
+  @Test
+  void addresses_defaultToHostAndPort_andAListReplacesThem() {
+    assertThat(AmqpSettings.defaults().addresses())
+        .containsExactly(new AmqpAddress("127.0.0.1", 5672));
+    AmqpSettings cluster =
+        AmqpSettings.builder()
+            .addresses(AmqpAddress.parseList("r1:5701,r2:5702,r3", 5672))
+            .queueType(QueueType.QUORUM)
+            .declareQueues(false)
+            .build();
+
+    assertThat(cluster.host()).isEqualTo("r1");
+    assertThat(cluster.port()).isEqualTo(5701);
+    assertThat(cluster.endpoint()).isEqualTo("r1:5701,r2:5702,r3:5672");
+    assertThat(cluster.toString())
+        .contains("guest@r1:5701,r2:5702,r3:5672")
+        .contains("queueType=quorum")
+        .contains("declareQueues=false");
+    assertThat(cluster.toBuilder().build()).isEqualTo(cluster);
+    assertThat(cluster.toBuilder().port(5800).build().addresses())
+        .as("host/port is the one-address form")
+        .containsExactly(new AmqpAddress("r1", 5800));
+  }
+
+  @Test
+  void queueType_parsesTheWordsOperatorsUse() {
+    assertThat(QueueType.parse(" Quorum ")).isEqualTo(QueueType.QUORUM);
+    assertThat(QueueType.parse("classic")).isEqualTo(QueueType.CLASSIC);
+    assertThat(QueueType.CLASSIC.declareArguments()).as("SPEC §3: no arguments").isNull();
+    assertThat(QueueType.QUORUM.declareArguments()).containsEntry("x-queue-type", "quorum");
+    assertThatThrownBy(() -> QueueType.parse("stream"))
+        .hasMessageContaining("'stream'")
+        .hasMessageContaining("classic or quorum");
+  }
 }

@@ -208,7 +208,9 @@ class RelayIT {
             harness.settings.deadLetterQueue())) {
       assertThat(listing).containsPattern(queue + "\\s+true\\s+false\\s+false\\s+\\[\\]");
     }
-    assertThat(harness.transport.health()).isEqualTo(new AmqpHealth(true, true, true, 0, null));
+    String node = harness.settings.endpoint();
+    assertThat(harness.transport.health())
+        .isEqualTo(new AmqpHealth(true, true, true, 0, null, node, node));
   }
 
   @Test

@@ -107,6 +107,12 @@ public final class BrokerStatus implements LifecycleParticipant {
       checks.put(check.name(), one);
     }
     body.put("checks", checks);
+    // Which cluster node each connection is on: replicas spread over the nodes (issue 14).
+    AmqpHealth links = amqp.get();
+    Map<String, Object> nodes = new LinkedHashMap<>();
+    nodes.put("consumerNode", links.consumerNode());
+    nodes.put("publisherNode", links.publisherNode());
+    body.put("rabbitmq", nodes);
     return body;
   }
 

@@ -144,7 +144,17 @@ public final class Readiness {
 
   private static Check rabbitMq(Phase phase, RegistryHealth registry, AmqpHealth amqp) {
     if (amqp.ready()) {
-      return new Check(RABBITMQ, true, "consumer and publisher connections open");
+      return new Check(
+          RABBITMQ,
+          true,
+          "consumer and publisher connections open"
+              + (amqp.consumerNode() == null && amqp.publisherNode() == null
+                  ? ""
+                  : " (consumer on "
+                      + amqp.consumerNode()
+                      + ", publisher on "
+                      + amqp.publisherNode()
+                      + ")"));
     }
     if (phase == Phase.STARTING && amqp.lastError() == null) {
       return new Check(

@@ -1,11 +1,14 @@
 package dev.acs.broker.app.config;
 
+import dev.acs.broker.adapter.amqp.AmqpAddress;
+import dev.acs.broker.adapter.amqp.QueueType;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
 import dev.acs.broker.core.application.DecisionHeaders;
 import dev.acs.broker.core.application.RedeliveryGuard;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -300,6 +303,10 @@ public record BrokerConfig(
    * @param deadLetterQueue the broker's own queue for messages it cannot route
    * @param prefetch how many unacknowledged messages the broker holds at most
    * @param heartbeat the AMQP heartbeat to request, whole seconds; {@code 0s} turns it off
+   * @param addresses every node of a cluster, {@code host}/{@code port} first; the one-address form
+   *     when it has one element
+   * @param queueType the type of the queues the broker declares
+   * @param declareQueues whether the broker declares its queues or only checks that they exist
    */
   public record RabbitMq(
       String host,
@@ -312,7 +319,10 @@ public record BrokerConfig(
       String outputQueue,
       String deadLetterQueue,
       int prefetch,
-      Duration heartbeat) {
+      Duration heartbeat,
+      List<AmqpAddress> addresses,
+      QueueType queueType,
+      boolean declareQueues) {
 
     /** The AMQP heartbeat by default. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
@@ -338,6 +348,45 @@ public record BrokerConfig(
             "RabbitMQ heartbeat must be whole seconds in 0s..65535s (0s turns it off), was "
                 + heartbeat);
       }
+      addresses =
+          addresses == null || addresses.isEmpty()
+              ? List.of(new AmqpAddress(host, port))
+              : List.copyOf(addresses);
+      if (!addresses.get(0).equals(new AmqpAddress(host, port))) {
+        throw new IllegalArgumentException(
+            "RabbitMQ host:port " + host + ":" + port + " must be the first of " + addresses);
+      }
+      Objects.requireNonNull(queueType, "queueType");
+    }
+
+    /** One node, classic queues declared by the broker: the form before clusters. */
+    public RabbitMq(
+        String host,
+        int port,
+        String username,
+        String password,
+        String virtualHost,
+        boolean tls,
+        String inputQueue,
+        String outputQueue,
+        String deadLetterQueue,
+        int prefetch,
+        Duration heartbeat) {
+      this(
+          host,
+          port,
+          username,
+          password,
+          virtualHost,
+          tls,
+          inputQueue,
+          outputQueue,
+          deadLetterQueue,
+          prefetch,
+          heartbeat,
+          List.of(),
+          QueueType.CLASSIC,
+          true);
     }
 
     /** With the default heartbeat. */
@@ -389,6 +438,12 @@ public record BrokerConfig(
           + prefetch
           + ", heartbeat="
           + heartbeat
+          + ", addresses="
+          + addresses
+          + ", queueType="
+          + queueType.wireName()
+          + ", declareQueues="
+          + declareQueues
           + "]";
     }
   }

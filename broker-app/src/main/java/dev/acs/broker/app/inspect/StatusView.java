@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one-screen summary of {@code broker status}, from the admin endpoint's documents: liveness,
@@ -89,6 +90,8 @@ final class StatusView {
     links.put("registryStalenessSeconds", orZero(after.value("broker_registry_staleness_seconds")));
     links.put("statusStreamReconnects", (long) after.sum("broker_status_stream_reconnects_total"));
     links.put("amqpRecoveries", (long) after.sum("broker_amqp_recoveries_total"));
+    links.put("rabbitmqConsumerNode", node("consumerNode"));
+    links.put("rabbitmqPublisherNode", node("publisherNode"));
     return root;
   }
 
@@ -181,7 +184,23 @@ final class StatusView {
                     (long) (links.path("registryStalenessSeconds").asDouble() * 1000))),
             links.path("statusStreamReconnects").asLong(),
             links.path("amqpRecoveries").asLong()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "RabbitMQ nodes: consumer on %s, publisher on %s%n",
+            orDown(links.path("rabbitmqConsumerNode").asText(null)),
+            orDown(links.path("rabbitmqPublisherNode").asText(null))));
     return out.toString();
+  }
+
+  /** The node a RabbitMQ connection is on, from the readiness document; null when down. */
+  private @Nullable String node(String field) {
+    JsonNode value = ready.path("rabbitmq").path(field);
+    return value.isTextual() ? value.asText() : null;
+  }
+
+  private static String orDown(@Nullable String node) {
+    return node == null ? "(not connected)" : node;
   }
 
   private static double orZero(double value) {

@@ -24,14 +24,15 @@ public final class ProductionLauncher implements BrokerLauncher {
   public int launch(BrokerConfig config) throws InterruptedException {
     LogSetup.apply(config.logFormat(), config.logLevel());
     LOG.info(
-        "Starting broker {} ({}) version {}; central server {}:{}, RabbitMQ {}:{} vhost {}",
+        "Starting broker {} ({}) version {}; central server {}:{}, RabbitMQ {} vhost {}",
         config.identity().name(),
         config.identity().id(),
         VersionProvider.version(),
         config.grpc().host(),
         config.grpc().port(),
-        config.rabbitMq().host(),
-        config.rabbitMq().port(),
+        config.rabbitMq().addresses().stream()
+            .map(Object::toString)
+            .collect(java.util.stream.Collectors.joining(",")),
         config.rabbitMq().virtualHost());
     LOG.info(
         "Queues: input {}, output {}, dead letters {}; routing policy {}, routable states {}",

@@ -47,6 +47,9 @@ public final class AmqpModule {
         .trustStore(config.tls().rabbitTrustCertificate(), null)
         .clientCertificate(config.tls().rabbitClientCertificate(), config.tls().rabbitClientKey())
         .externalAuth(config.tls().rabbitExternalAuth())
+        .addresses(rabbit.addresses())
+        .queueType(rabbit.queueType())
+        .declareQueues(rabbit.declareQueues())
         .build();
   }
 

@@ -90,4 +90,18 @@ class ReadinessTest {
     assertThat(report.failing()).containsExactly("lifecycle");
     assertThat(report.checks().get(0).detail()).isEqualTo("shutting down");
   }
+
+  @Test
+  void rabbitMqUp_saysWhichNodeEachConnectionIsOn() {
+    AmqpHealth onCluster =
+        new AmqpHealth(true, true, true, 0, null, "rabbit-2:5672", "rabbit-3:5672");
+
+    Readiness.Report report =
+        Readiness.evaluate(Phase.RUNNING, REGISTERED, FRESH, onCluster, BOUND);
+
+    assertThat(report.checks().get(3).detail())
+        .isEqualTo(
+            "consumer and publisher connections open (consumer on rabbit-2:5672, publisher on"
+                + " rabbit-3:5672)");
+  }
 }

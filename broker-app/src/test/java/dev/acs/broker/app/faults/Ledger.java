@@ -22,6 +22,7 @@ final class Ledger {
   private final Map<String, Integer> deadLettered = new ConcurrentHashMap<>();
   private final Map<String, String> deadLetterReasons = new ConcurrentHashMap<>();
   private final Map<String, String> receivers = new ConcurrentHashMap<>();
+  private final Map<String, String> routedBy = new ConcurrentHashMap<>();
   private final AtomicLong deliveries = new AtomicLong();
   private final AtomicLong errorOutputs = new AtomicLong();
   private volatile long lastOutputNanos;
@@ -45,6 +46,23 @@ final class Ledger {
     }
     deliveries.incrementAndGet();
     lastOutputNanos = System.nanoTime();
+  }
+
+  /** The output of the id carried {@code x-routed-by = broker} (which replica routed it). */
+  void routedBy(String id, String broker) {
+    routedBy.put(id, broker);
+  }
+
+  /** How many distinct ids starting with {@code prefix} each broker routed (last output wins). */
+  Map<String, Integer> routedByOf(String prefix) {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    routedBy.forEach(
+        (id, broker) -> {
+          if (id.startsWith(prefix)) {
+            counts.merge(broker, 1, Integer::sum);
+          }
+        });
+    return counts;
   }
 
   /** An id arrived on the dead-letter queue with {@code reason}. */

@@ -92,6 +92,14 @@ public final class PrivateRabbitNode implements AutoCloseable {
 
   /** Starts a node on free loopback ports and waits until it accepts AMQP connections. */
   static PrivateRabbitNode start() throws IOException, InterruptedException {
+    return start("");
+  }
+
+  /**
+   * Like {@link #start()}, with {@code extraConfig} (whole {@code rabbitmq.conf} lines) added to
+   * the node's configuration.
+   */
+  static PrivateRabbitNode start(String extraConfig) throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       String node = "broker-faults-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
@@ -102,7 +110,8 @@ public final class PrivateRabbitNode implements AutoCloseable {
       Files.createDirectories(directory.resolve("log"));
       Files.writeString(directory.resolve("enabled_plugins"), "[].\n");
       Files.writeString(
-          directory.resolve("rabbitmq.conf"), "listeners.tcp.1 = 127.0.0.1:" + amqpPort + "\n");
+          directory.resolve("rabbitmq.conf"),
+          "listeners.tcp.1 = 127.0.0.1:" + amqpPort + "\n" + extraConfig);
       // The installed wrappers run the server as the rabbitmq user when started by root.
       run(List.of("chmod", "755", directory.toString()), Map.of(), false);
       run(List.of("chown", "-R", "rabbitmq:rabbitmq", directory.toString()), Map.of(), false);
@@ -145,6 +154,39 @@ public final class PrivateRabbitNode implements AutoCloseable {
   void restart() throws IOException, InterruptedException {
     ctl("stop", directory.resolve("pid").toString());
     launch(distPort);
+  }
+
+  /** Stops the whole node (the Erlang VM exits); {@link #startAgain()} brings it back. */
+  void stop() throws IOException, InterruptedException {
+    ctl("stop", directory.resolve("pid").toString());
+  }
+
+  /** Starts a stopped or killed node again on the same ports and data, and waits for it. */
+  void startAgain() throws IOException, InterruptedException {
+    launch(distPort);
+  }
+
+  /**
+   * Kills the node's Erlang VM with SIGKILL, as a crash or an OOM kill does: no connection is
+   * closed, no data is flushed. Returns once the process is gone.
+   */
+  void kill9() throws IOException, InterruptedException {
+    long pid = Long.parseLong(Files.readString(directory.resolve("pid")).strip());
+    ProcessHandle vm =
+        ProcessHandle.of(pid)
+            .orElseThrow(() -> new IOException("node " + node + " (pid " + pid + ") not running"));
+    vm.destroyForcibly();
+    try {
+      vm.onExit().get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException stillThere) {
+      throw new IOException("node " + node + " (pid " + pid + ") survived SIGKILL", stillThere);
+    }
+  }
+
+  /** The node's data directory (deleted when the node is closed). */
+  Path directory() {
+    return directory;
   }
 
   /** The node's name, for {@code rabbitmqctl -n}. */

@@ -72,7 +72,7 @@ final class QueueCollector implements AutoCloseable {
       Connection opened = endpoint.connect("collect " + queue);
       Channel channel = opened.createChannel();
       // The broker declares its dead-letter queue; declare it too so consuming can start first.
-      channel.queueDeclare(queue, true, false, false, null);
+      channel.queueDeclare(queue, true, false, false, endpoint.declareArguments());
       channel.basicQos(500);
       channel.basicConsume(
           queue, false, (tag, delivery) -> record(channel, delivery), consumerTag -> {});
@@ -97,6 +97,11 @@ final class QueueCollector implements AutoCloseable {
     if (!again) {
       seen.add(id);
       if (kind == Kind.OUTPUT) {
+        Map<String, Object> headers = properties.getHeaders();
+        Object broker = headers == null ? null : headers.get("x-routed-by");
+        if (broker != null) {
+          ledger.routedBy(id, broker.toString());
+        }
         ledger.delivered(id, text(body, "receiver_id"), text(body, "routing_status"));
       } else {
         Map<String, Object> headers = properties.getHeaders();

@@ -64,9 +64,10 @@ final class Scenario implements AutoCloseable {
     deadLetterQueue = "faults_dead_" + suffix;
     try (Connection connection = endpoint.connect("setup " + id)) {
       Channel channel = connection.createChannel();
-      // As the central server declares them (SPEC §3): durable, no arguments.
-      channel.queueDeclare(inputQueue, true, false, false, null);
-      channel.queueDeclare(outputQueue, true, false, false, null);
+      // As the central server declares them (SPEC §3): durable, no arguments; on a cluster with
+      // quorum queues, as every service must declare them there (docs/scaling.md).
+      channel.queueDeclare(inputQueue, true, false, false, endpoint.declareArguments());
+      channel.queueDeclare(outputQueue, true, false, false, endpoint.declareArguments());
     }
     outputs = new QueueCollector(endpoint, outputQueue, QueueCollector.Kind.OUTPUT, ledger).start();
     deadLetters =
@@ -123,6 +124,74 @@ final class Scenario implements AutoCloseable {
             REPORTS.resolve("logs").resolve(id + "-" + (brokers.size() + 1) + ".log"));
     brokers.add(broker);
     return broker;
+  }
+
+  /**
+   * Starts one of several broker replicas: its own id and name ({@code
+   * broker_<scenario>-<replica>}), {@code rabbitOptions} saying where RabbitMQ is (e.g. {@code
+   * --rabbitmq-addresses}), the scenario's queues, and {@code extraOptions}. The log goes to {@code
+   * target/reliability/logs/<scenario>-<replica>-<n>.log}.
+   */
+  BrokerProcess startReplica(
+      int grpcPort, String replica, List<String> rabbitOptions, List<String> extraOptions)
+      throws IOException {
+    BrokerProcess broker =
+        BrokerProcess.start(
+            replicaCommand(grpcPort, replica, rabbitOptions, extraOptions),
+            Map.of(),
+            replicaLog(replica));
+    brokers.add(broker);
+    return broker;
+  }
+
+  /**
+   * Like {@link #startReplica}, through the test-scope {@link PoisonPillBroker}, which halts the
+   * JVM on the decision to deliver a message whose log line contains {@code marker}.
+   */
+  BrokerProcess startPoisonableReplica(
+      int grpcPort,
+      String replica,
+      List<String> rabbitOptions,
+      List<String> extraOptions,
+      String marker)
+      throws IOException {
+    BrokerProcess broker =
+        BrokerProcess.startMain(
+            PoisonPillBroker.class.getName(),
+            List.of("-Dpoison.marker=" + marker),
+            replicaCommand(grpcPort, replica, rabbitOptions, extraOptions),
+            Map.of(),
+            replicaLog(replica));
+    brokers.add(broker);
+    return broker;
+  }
+
+  private List<String> replicaCommand(
+      int grpcPort, String replica, List<String> rabbitOptions, List<String> extraOptions) {
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            "run",
+            "--grpc-host",
+            "127.0.0.1",
+            "--grpc-port",
+            String.valueOf(grpcPort),
+            "--broker-id",
+            "broker_" + id + "-" + replica,
+            "--broker-name",
+            "faults-" + id + "-" + replica,
+            "--snapshot-timeout",
+            "60s"));
+    command.addAll(rabbitOptions);
+    command.addAll(queueOptions());
+    command.addAll(extraOptions);
+    return command;
+  }
+
+  private Path replicaLog(String replica) {
+    return REPORTS
+        .resolve("logs")
+        .resolve(id + "-" + replica + "-" + (brokers.size() + 1) + ".log");
   }
 
   /** A load publisher on the input queue (not yet started). */

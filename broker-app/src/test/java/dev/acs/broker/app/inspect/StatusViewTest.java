@@ -15,7 +15,8 @@ class StatusViewTest {
   private static final String NOT_READY =
       "{\"status\":\"DOWN\",\"failing\":[\"rabbitmq\"],\"checks\":{"
           + "\"lifecycle\":{\"status\":\"UP\",\"detail\":\"consuming\"},"
-          + "\"rabbitmq\":{\"status\":\"DOWN\",\"detail\":\"consumer connection down: reset\"}}}";
+          + "\"rabbitmq\":{\"status\":\"DOWN\",\"detail\":\"consumer connection down: reset\"}},"
+          + "\"rabbitmq\":{\"consumerNode\":null,\"publisherNode\":\"rabbit-3:5672\"}}";
   private static final String BEFORE =
       "# HELP broker_messages_consumed_total x\n"
           + "broker_messages_consumed_total 100.0\n"
@@ -72,7 +73,8 @@ class StatusViewTest {
         .contains("Parked: 2 (oldest waiting 12s)")
         .contains("Agents: 4 known, 4 available (idle 3, busy 1)")
         .contains(
-            "status stream up, last status 3s ago, 1 stream reconnects, 3 RabbitMQ recoveries");
+            "status stream up, last status 3s ago, 1 stream reconnects, 3 RabbitMQ recoveries")
+        .contains("RabbitMQ nodes: consumer on (not connected), publisher on rabbit-3:5672");
   }
 
   @Test

@@ -71,6 +71,11 @@ final class IsolatedVhost implements AutoCloseable {
     return factory.newConnection("security-it " + vhost);
   }
 
+  /** Declares {@code queue} as the central server would (durable, no arguments). */
+  void declare(String queue) throws IOException {
+    channel.queueDeclare(queue, true, false, false, null);
+  }
+
   void publishInput(String body) throws Exception {
     channel.basicPublish(
         "", INPUT, MessageProperties.PERSISTENT_BASIC, body.getBytes(StandardCharsets.UTF_8));

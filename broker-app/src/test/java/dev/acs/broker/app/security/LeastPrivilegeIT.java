@@ -92,6 +92,41 @@ class LeastPrivilegeIT {
   }
 
   @Test
+  void withDeclareQueuesFalse_theBrokerNeedsNoConfigureRightsAtAll() throws Exception {
+    rabbit.grant("^$", WRITE, READ);
+    rabbit.declare(IsolatedVhost.DEAD);
+    broker =
+        BrokerProcess.start(
+            List.of(
+                "run",
+                "--grpc-host",
+                "127.0.0.1",
+                "--grpc-port",
+                String.valueOf(central.port()),
+                "--rabbitmq-host",
+                "127.0.0.1",
+                "--rabbitmq-vhost",
+                rabbit.vhost,
+                "--rabbitmq-username",
+                rabbit.user,
+                "--declare-queues=false",
+                "--snapshot-timeout",
+                "20s"),
+            Map.of("RABBITMQ_PASSWORD", PASSWORD));
+    broker.awaitReady();
+
+    rabbit.publishInput(
+        "{\"message_id\":\"lp0002\",\"message_type\":\"TEXT\",\"sender_id\":\"web_1a2b3c4d\","
+            + "\"receiver_id\":\"server\",\"text_payload\":\"hi\",\"routing_status\":\"pending\"}");
+    assertThat(rabbit.awaitFrom(IsolatedVhost.OUTPUT, WAIT))
+        .contains("\"receiver_id\":\"agent_1\"");
+    rabbit.publishInput("[]");
+    assertThat(rabbit.awaitFrom(IsolatedVhost.DEAD, WAIT)).isEqualTo("[]");
+    assertThat(broker.terminate(WAIT)).isZero();
+    assertThat(broker.output()).doesNotContain("ACCESS_REFUSED");
+  }
+
+  @Test
   void theRights_areReallyThatNarrow() throws Exception {
     try (Connection connection = rabbit.connect(rabbit.user, PASSWORD)) {
       assertRefused(

@@ -38,6 +38,8 @@ import java.util.List;
  *     after it is the live set ({@code bench.heapGc}, default false: it pauses the relay)
  * @param verify check every message by its sequence number (draining the output) rather than by
  *     queue counts ({@code bench.verify}, default false)
+ * @param queueType the type of the run's queues, {@code classic} or {@code quorum} ({@code
+ *     bench.queueType}, default classic): quorum to measure a cluster with replicated queues
  */
 record BenchConfig(
     String host,
@@ -59,7 +61,8 @@ record BenchConfig(
     int warmupSeconds,
     int heapIntervalSeconds,
     boolean heapGc,
-    boolean verify) {
+    boolean verify,
+    String queueType) {
 
   /** The relays a run can compare. */
   static final List<String> RELAYS =
@@ -114,7 +117,8 @@ record BenchConfig(
         Integer.parseInt(text("bench.warmup", "5")),
         Integer.parseInt(text("bench.heapInterval", "10")),
         Boolean.parseBoolean(text("bench.heapGc", "false")),
-        Boolean.parseBoolean(text("bench.verify", "false")));
+        Boolean.parseBoolean(text("bench.verify", "false")),
+        text("bench.queueType", "classic"));
   }
 
   private static String text(String name, String fallback) {

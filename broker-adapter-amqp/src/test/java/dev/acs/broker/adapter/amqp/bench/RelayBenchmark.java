@@ -7,6 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.amqp.QueueType;
 import dev.acs.broker.core.application.DecisionHeaders;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -239,7 +240,8 @@ public final class RelayBenchmark {
         }
         adminChannel = admin.createChannel();
         for (String queue : List.of(input, output, deadLetter)) {
-          adminChannel.queueDeclare(queue, true, false, false, null);
+          adminChannel.queueDeclare(
+              queue, true, false, false, queueArguments(QueueType.parse(config.queueType())));
         }
         return adminChannel;
       } catch (IOException | TimeoutException | RuntimeException unreachable) {
@@ -249,6 +251,11 @@ public final class RelayBenchmark {
         Thread.sleep(1000); // polling a server that is restarting; nothing to wait on
       }
     }
+  }
+
+  /** The declare arguments of the run's queues: none for classic (SPEC §3). */
+  private static java.util.Map<String, Object> queueArguments(QueueType type) {
+    return type == QueueType.QUORUM ? java.util.Map.of("x-queue-type", "quorum") : null;
   }
 
   /** Deletes this run's queues, on a fresh connection (the run's may have been lost). */
@@ -282,6 +289,7 @@ public final class RelayBenchmark {
               .deadLetterQueue(deadLetter)
               .prefetch(config.prefetch())
               .publishMessageId(!kind.equals("broker-bare"))
+              .queueType(QueueType.parse(config.queueType()))
               .build();
       return new BrokerRelay(kind, settings, config.agents(), config.policy(), headers(kind));
     }

@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 class RelayBenchmarkIT {
 
   private static BenchConfig shortRun() {
+    return shortRun("classic");
+  }
+
+  private static BenchConfig shortRun(String queueType) {
     return new BenchConfig(
         "127.0.0.1",
         5672,
@@ -32,7 +36,8 @@ class RelayBenchmarkIT {
         1,
         1,
         true,
-        true);
+        true,
+        queueType);
   }
 
   @Test
@@ -62,6 +67,20 @@ class RelayBenchmarkIT {
       assertThat(run.endToEndMicros().getTotalCount()).isPositive();
       assertThat(run.achieved()).isPositive();
       assertThat(RelayBenchmark.describe(run, 1)).contains("end-to-end");
+    }
+  }
+
+  @Test
+  void shortRun_onQuorumQueues_relaysEveryMessageOnce() throws Exception {
+    RelayBenchmark.Report report = new RelayBenchmark(shortRun("quorum")).run();
+
+    for (RelayBenchmark.MaxResult round : report.max()) {
+      assertThat(round.arrived()).as(round.relay() + " arrived").isEqualTo(2_000);
+      assertThat(round.duplicates()).as(round.relay() + " duplicates").isZero();
+      assertThat(round.failures()).as(round.relay() + " failures").isZero();
+    }
+    for (RelayBenchmark.RateResult run : report.rate()) {
+      assertThat(run.arrived()).as(run.relay() + " arrived").isEqualTo(run.published());
     }
   }
 }
