@@ -9,9 +9,11 @@ import dev.acs.broker.app.lifecycle.LifecycleParticipant;
 import dev.acs.broker.app.logging.LoggingRoutingObserver;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
+import dev.acs.broker.core.application.AgentStatusFeed;
 import dev.acs.broker.core.application.BrokerService;
 import dev.acs.broker.core.application.DelayScheduler;
 import dev.acs.broker.core.application.RoutingService;
+import dev.acs.broker.core.port.AgentStatusObserver;
 import dev.acs.broker.core.port.AgentStatusSource;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
@@ -150,7 +152,7 @@ public abstract class CoreModule {
             .outstandingWork(work)
             .decisionHeaders(config.publishing().decisionHeaders());
     if (parks(config)) {
-      builder.parking(config.parkTimeout(), DelayScheduler.using(parkTimer));
+      builder.parking(config.parkTimeout(), DelayScheduler.using(parkTimer)).releases(parkTimer);
     }
     return builder.build();
   }
@@ -159,13 +161,26 @@ public abstract class CoreModule {
     return !config.parkTimeout().isZero();
   }
 
+  /** Who hears how status updates are taken in (metrics, in production). */
+  @Multibinds
+  abstract Set<AgentStatusObserver> statusObservers();
+
   @Provides
   @Singleton
   static BrokerService brokerService(
       AgentStatusSource statusSource,
       InboundMessages inbound,
       AgentRegistry registry,
-      RoutingService routing) {
-    return new BrokerService(statusSource, inbound, registry, routing);
+      RoutingService routing,
+      Clock clock,
+      Set<AgentStatusObserver> statusObservers) {
+    AgentStatusObserver observer =
+        statusObservers.isEmpty() ? AgentStatusObserver.NONE : statusObservers.iterator().next();
+    return new BrokerService(
+        statusSource,
+        inbound,
+        registry,
+        routing,
+        AgentStatusFeed.onOwnThread(registry, clock, observer));
   }
 }

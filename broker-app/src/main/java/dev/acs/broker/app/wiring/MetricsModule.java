@@ -6,10 +6,13 @@ import dagger.multibindings.IntoSet;
 import dev.acs.broker.adapter.amqp.AmqpListener;
 import dev.acs.broker.adapter.grpc.GrpcListener;
 import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.app.metrics.AgentStatusMetrics;
 import dev.acs.broker.app.metrics.BrokerMetrics;
+import dev.acs.broker.core.port.AgentStatusObserver;
 import dev.acs.broker.core.port.RoutingObserver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import javax.inject.Singleton;
 
 /**
@@ -37,6 +40,12 @@ public final class MetricsModule {
   @IntoSet
   static RoutingObserver metricsObserver(BrokerMetrics metrics) {
     return metrics;
+  }
+
+  @Provides
+  @IntoSet
+  static AgentStatusObserver agentStatusMetrics(PrometheusMeterRegistry registry) {
+    return new AgentStatusMetrics(registry, Clock.systemUTC());
   }
 
   @Provides

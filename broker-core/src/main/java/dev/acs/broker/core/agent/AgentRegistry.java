@@ -17,15 +17,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Readers call {@link #view()}, a single volatile read of an immutable {@link AgentView}: no
  * lock, no copy. Writers are serialized and publish a new view per update, so a reader always sees
- * one whole update or none of it. Updates are rare next to messages, which is why the write side
- * may rebuild the view.
+ * one whole update or none of it. An update costs what it changes: a delta of k agents O(k log n),
+ * a full snapshot O(n) lookups to find the differences plus O(k log n) to apply them (see {@code
+ * docs/routing.md}).
  */
 public final class AgentRegistry {
 
   private final Clock clock;
   private final Object writeLock = new Object();
   private final CountDownLatch firstSnapshot = new CountDownLatch(1);
-  private final List<Consumer<AgentView>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<AgentViewChange>> listeners = new CopyOnWriteArrayList<>();
 
   private volatile AgentView view;
   private volatile boolean streamConnected;
@@ -47,30 +48,49 @@ public final class AgentRegistry {
 
   /**
    * Applies one status update as SPEC §2 says: a full snapshot replaces the view (agents not listed
-   * are gone), a delta upserts the listed agents. Marks the stream connected.
+   * are gone), a delta upserts the listed agents. Marks the stream connected and stamps the view
+   * with the registry's clock.
    *
    * @return the view after the update
    */
   public AgentView apply(AgentStatusUpdate update) {
-    AgentView next;
+    return apply(update, clock.instant());
+  }
+
+  /**
+   * Applies one status update like {@link #apply(AgentStatusUpdate)}, stamping the view with the
+   * time the update was received, so that an update that waited before being applied does not look
+   * fresher than it is.
+   *
+   * @return the view after the update
+   */
+  public AgentView apply(AgentStatusUpdate update, Instant receivedAt) {
+    Objects.requireNonNull(receivedAt, "receivedAt");
+    AgentViewChange change;
     synchronized (writeLock) {
       AgentView current = view;
-      Instant now = clock.instant();
-      next =
+      List<AgentChange> changes =
           update.fullSnapshot()
-              ? current.replacedBy(current.version() + 1, now, update.agents())
-              : current.upsertedWith(current.version() + 1, now, update.agents());
+              ? current.changesFromSnapshot(update.agents())
+              : current.changesFromDelta(update.agents());
+      Instant stamp =
+          current.updatedAt().filter(previous -> previous.isAfter(receivedAt)).orElse(receivedAt);
+      AgentView next =
+          changes.isEmpty()
+              ? current.restamped(current.version() + 1, stamp)
+              : current.changedBy(current.version() + 1, stamp, changes);
       view = next;
       streamConnected = true;
       interruption = null;
       if (update.fullSnapshot()) {
         firstSnapshot.countDown();
       }
+      change = new AgentViewChange(current, next, changes);
     }
-    for (Consumer<AgentView> listener : listeners) {
-      listener.accept(next);
+    for (Consumer<AgentViewChange> listener : listeners) {
+      listener.accept(change);
     }
-    return next;
+    return change.after();
   }
 
   /**
@@ -113,6 +133,16 @@ public final class AgentRegistry {
    * it must be quick and must not call {@link #apply}.
    */
   public void onChange(Consumer<AgentView> listener) {
+    Objects.requireNonNull(listener, "listener");
+    listeners.add(change -> listener.accept(change.after()));
+  }
+
+  /**
+   * Registers a callback run after every applied update with what it changed, on the updating
+   * thread, so that the callback can do work in proportion to the change; it must be quick and must
+   * not call {@link #apply}.
+   */
+  public void onUpdate(Consumer<AgentViewChange> listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 }

@@ -4,69 +4,61 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable snapshot of the registry: every known agent, and the available ones grouped by
- * {@link Availability} tier.
+ * An immutable snapshot of the registry: every known agent, the available ones grouped by {@link
+ * Availability} tier, and the sticky policy's {@link HashRing} over them.
  *
- * <p>Members of a tier are held in an array sorted by id, so a policy picks the i-th candidate in
- * constant time and without allocating, and two brokers fed the same snapshots see the same order.
- * A view is safe to share between threads.
+ * <p>All three are persistent structures: the view after an update shares everything the update did
+ * not touch with the view before it, so an update of k agents costs O(k log n) on the writer's
+ * thread (see {@code docs/routing.md}), and readers keep one volatile read of an immutable object,
+ * no lock, no copy. Members of a tier are in id order, so a policy picks the i-th candidate in
+ * O(log n) without allocating, and two brokers fed the same agents see the same order and the same
+ * ring. A view is safe to share between threads.
  */
 public final class AgentView {
-
-  private static final Agent[] NO_AGENTS = new Agent[0];
 
   private final long version;
   private final @Nullable Instant updatedAt;
   private final Availability availability;
-  private final Map<AgentId, Agent> agents;
-  private final Agent[][] tiers;
-  private final Map<AgentId, Integer> positionInTier;
-  private volatile @Nullable HashRing ring;
+  private final AgentMap agents;
+  private final AgentTier[] tiers;
+  private final RingPoints points;
+  private final int availableCount;
+  private final HashRing ring;
 
   private AgentView(
       long version,
       @Nullable Instant updatedAt,
       Availability availability,
-      Map<AgentId, Agent> agents) {
+      AgentMap agents,
+      AgentTier[] tiers,
+      RingPoints points) {
     this.version = version;
     this.updatedAt = updatedAt;
     this.availability = availability;
-    this.agents = Collections.unmodifiableMap(agents);
-    List<List<Agent>> grouped = new ArrayList<>();
-    for (int i = 0; i < availability.tierCount(); i++) {
-      grouped.add(new ArrayList<>());
+    this.agents = agents;
+    this.tiers = tiers;
+    this.points = points;
+    int available = 0;
+    for (AgentTier tier : tiers) {
+      available += tier.size();
     }
-    for (Agent agent : agents.values()) {
-      int tier = availability.tierOf(agent.state());
-      if (tier >= 0) {
-        grouped.get(tier).add(agent);
-      }
-    }
-    this.tiers = new Agent[grouped.size()][];
-    Map<AgentId, Integer> positions = new HashMap<>();
-    for (int tier = 0; tier < grouped.size(); tier++) {
-      Agent[] members = grouped.get(tier).toArray(NO_AGENTS);
-      Arrays.sort(members, Comparator.comparing(Agent::id));
-      for (int i = 0; i < members.length; i++) {
-        positions.put(members[i].id(), i);
-      }
-      tiers[tier] = members;
-    }
-    this.positionInTier = positions;
+    this.availableCount = available;
+    this.ring = new HashRing(points, available);
   }
 
   /** A view with no agents, as the registry holds before its first snapshot. */
   public static AgentView empty(Availability availability) {
-    return new AgentView(0, null, availability, Map.of());
+    AgentTier[] tiers = new AgentTier[availability.tierCount()];
+    Arrays.fill(tiers, AgentTier.EMPTY);
+    return new AgentView(0, null, availability, AgentMap.EMPTY, tiers, RingPoints.EMPTY);
   }
 
   /**
@@ -77,32 +69,207 @@ public final class AgentView {
    */
   public static AgentView of(
       long version, Instant updatedAt, Availability availability, Collection<Agent> agents) {
-    Map<AgentId, Agent> byId = new HashMap<>();
+    AgentMap map = AgentMap.EMPTY;
     for (Agent agent : agents) {
-      byId.put(agent.id(), agent);
+      map = map.with(agent);
     }
-    return new AgentView(version, updatedAt, availability, byId);
+    return built(version, updatedAt, availability, map);
   }
 
   /** The same agents judged by another availability rule. */
   public AgentView withAvailability(Availability other) {
-    return new AgentView(version, updatedAt, other, new HashMap<>(agents));
+    return built(version, updatedAt, other, agents);
   }
 
-  AgentView replacedBy(long nextVersion, Instant at, List<Agent> snapshot) {
-    Map<AgentId, Agent> byId = new HashMap<>();
-    for (Agent agent : snapshot) {
-      byId.put(agent.id(), agent);
+  /** Tiers and ring built from scratch over {@code map}: O(n log n), for large changes. */
+  private static AgentView built(
+      long version, @Nullable Instant updatedAt, Availability availability, AgentMap map) {
+    List<List<Agent>> grouped = new ArrayList<>();
+    for (int i = 0; i < availability.tierCount(); i++) {
+      grouped.add(new ArrayList<>());
     }
-    return new AgentView(nextVersion, at, availability, byId);
+    int available = 0;
+    for (Agent agent : map.values()) {
+      int tier = availability.tierOf(agent.state());
+      if (tier >= 0) {
+        grouped.get(tier).add(agent);
+        available++;
+      }
+    }
+    AgentTier[] tiers = new AgentTier[grouped.size()];
+    long[] positions = new long[available * HashRing.POINTS_PER_AGENT];
+    Agent[] owners = new Agent[positions.length];
+    int next = 0;
+    for (int tier = 0; tier < tiers.length; tier++) {
+      Agent[] members = grouped.get(tier).toArray(Agent[]::new);
+      Arrays.sort(members, Comparator.comparing(Agent::id));
+      tiers[tier] = AgentTier.ofSorted(members);
+      for (Agent member : members) {
+        next = HashRing.pointsOf(member, positions, owners, next);
+      }
+    }
+    return new AgentView(
+        version, updatedAt, availability, map, tiers, RingPoints.of(positions, owners, next));
   }
 
-  AgentView upsertedWith(long nextVersion, Instant at, List<Agent> delta) {
-    Map<AgentId, Agent> byId = new HashMap<>(agents);
+  /**
+   * The changes a delta makes to this view: the listed agents that differ, the last one winning.
+   */
+  List<AgentChange> changesFromDelta(List<Agent> delta) {
+    List<AgentChange> changes = new ArrayList<>();
+    if (delta.size() == 1) {
+      Agent only = delta.get(0);
+      Agent before = agents.get(only.id());
+      if (!only.equals(before)) {
+        changes.add(new AgentChange(only.id(), before, only));
+      }
+      return changes;
+    }
+    Map<AgentId, Agent> latest = new LinkedHashMap<>();
     for (Agent agent : delta) {
-      byId.put(agent.id(), agent);
+      latest.put(agent.id(), agent);
     }
-    return new AgentView(nextVersion, at, availability, byId);
+    for (Agent agent : latest.values()) {
+      Agent before = agents.get(agent.id());
+      if (!agent.equals(before)) {
+        changes.add(new AgentChange(agent.id(), before, agent));
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * The changes that turn this view into exactly {@code snapshot} (the last of duplicate ids
+   * winning): O(n) lookups to compare, and only the differences to apply.
+   */
+  List<AgentChange> changesFromSnapshot(List<Agent> snapshot) {
+    SnapshotIndex index = new SnapshotIndex(snapshot);
+    List<AgentChange> changes = new ArrayList<>();
+    int kept = 0;
+    for (int i = 0; i < snapshot.size(); i++) {
+      if (index.isSuperseded(i)) {
+        continue; // a later duplicate wins
+      }
+      Agent agent = snapshot.get(i);
+      Agent before = agents.get(agent.id());
+      if (before != null) {
+        kept++;
+      }
+      if (!agent.equals(before)) {
+        changes.add(new AgentChange(agent.id(), before, agent));
+      }
+    }
+    if (kept < agents.size()) {
+      for (Agent gone : agents.values()) {
+        if (!index.contains(gone.id())) {
+          changes.add(new AgentChange(gone.id(), gone, null));
+        }
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * The ids of a snapshot in an open-addressing table of positions: one int array instead of a hash
+   * map's node per agent, so diffing 100,000 agents allocates little and misses the cache less.
+   */
+  private static final class SnapshotIndex {
+    private final List<Agent> snapshot;
+    private final int[] slots;
+    private final int mask;
+    private boolean @Nullable [] superseded;
+
+    SnapshotIndex(List<Agent> snapshot) {
+      this.snapshot = snapshot;
+      int capacity = Integer.highestOneBit(Math.max(2, snapshot.size()) * 2 - 1) << 1;
+      this.slots = new int[capacity];
+      this.mask = capacity - 1;
+      for (int i = 0; i < snapshot.size(); i++) {
+        AgentId id = snapshot.get(i).id();
+        int slot = slotOf(id);
+        while (true) {
+          int held = slots[slot] - 1;
+          if (held < 0) {
+            slots[slot] = i + 1;
+            break;
+          }
+          if (snapshot.get(held).id().equals(id)) {
+            if (superseded == null) {
+              superseded = new boolean[snapshot.size()];
+            }
+            superseded[held] = true;
+            slots[slot] = i + 1;
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
+      }
+    }
+
+    private int slotOf(AgentId id) {
+      int h = id.value().hashCode() * 0x9E3779B9;
+      return (h ^ (h >>> 16)) & mask;
+    }
+
+    boolean isSuperseded(int position) {
+      return superseded != null && superseded[position];
+    }
+
+    boolean contains(AgentId id) {
+      for (int slot = slotOf(id); ; slot = (slot + 1) & mask) {
+        int held = slots[slot] - 1;
+        if (held < 0) {
+          return false;
+        }
+        if (snapshot.get(held).id().equals(id)) {
+          return true;
+        }
+      }
+    }
+  }
+
+  /**
+   * This view with the changes applied, as version {@code nextVersion}. Small changes patch the
+   * map, the tiers and the ring; changes to more than a quarter of the fleet rebuild the tiers and
+   * the ring, which is cheaper then.
+   */
+  AgentView changedBy(long nextVersion, @Nullable Instant at, List<AgentChange> changes) {
+    AgentMap map = agents;
+    for (AgentChange change : changes) {
+      Agent after = change.after();
+      map = after == null ? map.without(change.id()) : map.with(after);
+    }
+    if (changes.size() > 64 && changes.size() > map.size() / 4) {
+      return built(nextVersion, at, availability, map);
+    }
+    AgentTier[] nextTiers = tiers.clone();
+    RingPoints.Editor ring = points.edit();
+    for (AgentChange change : changes) {
+      Agent before = change.before();
+      Agent after = change.after();
+      int was = before == null ? -1 : tierOf(before);
+      int is = after == null ? -1 : tierOf(after);
+      if (was >= 0 && was != is) {
+        nextTiers[was] = nextTiers[was].without(change.id());
+      }
+      if (is >= 0) {
+        nextTiers[is] = nextTiers[is].with(after);
+      }
+      if (was < 0 && is >= 0) {
+        HashRing.addPoints(ring, after);
+      } else if (was >= 0 && is < 0) {
+        HashRing.removePoints(ring, before);
+      } else if (was >= 0) {
+        // Still routable: the points stay where they are and only learn the agent's new record.
+        HashRing.replaceOwner(ring, after);
+      }
+    }
+    return new AgentView(nextVersion, at, availability, map, nextTiers, ring.build());
+  }
+
+  /** The same agents, as a new version stamped {@code at}. */
+  AgentView restamped(long nextVersion, Instant at) {
+    return new AgentView(nextVersion, at, availability, agents, tiers, points);
   }
 
   /** Increases with every applied update; 0 before the first. */
@@ -125,7 +292,7 @@ public final class AgentView {
     return agents.size();
   }
 
-  /** Every known agent, in no particular order. */
+  /** Every known agent, in no particular order; iterating costs O(n). */
   public Collection<Agent> agents() {
     return agents.values();
   }
@@ -142,7 +309,7 @@ public final class AgentView {
 
   /** Whether the agent is known and in a routable state. */
   public boolean isAvailable(AgentId id) {
-    return positionInTier.containsKey(id);
+    return tierOf(id) >= 0;
   }
 
   /** Number of availability tiers (equal to the rule's). */
@@ -152,48 +319,42 @@ public final class AgentView {
 
   /** Number of available agents in a tier. */
   public int tierSize(int tier) {
-    return tiers[tier].length;
+    return tiers[tier].size();
   }
 
-  /** The {@code index}-th member of a tier, in id order. */
+  /** The {@code index}-th member of a tier, in id order; O(log n). */
   public Agent member(int tier, int index) {
-    return tiers[tier][index];
+    return tiers[tier].get(index);
   }
 
   /** The tier the agent belongs to, or -1 when it is unknown or not routable. */
   public int tierOf(AgentId id) {
     Agent agent = agents.get(id);
-    return agent == null ? -1 : availability.tierOf(agent.state());
+    return agent == null ? -1 : tierOf(agent);
   }
 
-  /** The index of an available agent within its tier, or -1 when it is not available. */
+  /** The tier this view puts the agent in, or -1 when it is not routable. */
+  public int tierOf(Agent agent) {
+    return availability.tierOf(agent.state());
+  }
+
+  /** The index of an available agent within its tier, or -1 when it is not available; O(log n). */
   public int positionInTier(AgentId id) {
-    Integer position = positionInTier.get(id);
-    return position == null ? -1 : position;
+    int tier = tierOf(id);
+    return tier < 0 ? -1 : tiers[tier].indexOf(id);
   }
 
   /**
-   * A consistent-hash ring over every available agent (all tiers), built on first use and kept for
-   * the life of this view; sticky routing uses it.
+   * The consistent-hash ring over every available agent (all tiers) that sticky routing uses; built
+   * with the view by the thread that applied the update, never on a reader's path.
    */
   public HashRing ring() {
-    HashRing built = ring;
-    if (built == null) {
-      List<Agent> available = new ArrayList<>(positionInTier.size());
-      for (Agent[] tier : tiers) {
-        available.addAll(Arrays.asList(tier));
-      }
-      available.sort(Comparator.comparing(Agent::id));
-      // Racing threads may each build one; they are equal, so either may win.
-      built = new HashRing(available.toArray(NO_AGENTS));
-      ring = built;
-    }
-    return built;
+    return ring;
   }
 
   /** How many agents are available across all tiers. */
   public int availableCount() {
-    return positionInTier.size();
+    return availableCount;
   }
 
   @Override
@@ -203,7 +364,7 @@ public final class AgentView {
         + ", agents="
         + agents.size()
         + ", available="
-        + positionInTier.size()
+        + availableCount
         + "}";
   }
 }

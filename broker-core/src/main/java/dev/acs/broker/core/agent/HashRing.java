@@ -1,80 +1,56 @@
 package dev.acs.broker.core.agent;
 
-import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A consistent-hash ring over agents: each agent owns many points on a 64-bit circle, and a key
- * belongs to the owner of the first point at or after the key's hash. When an agent joins or
- * leaves, only the keys on its arcs move. Lookup is a binary search: logarithmic in the number of
- * points, allocation-free.
+ * A consistent-hash ring over agents: each available agent owns {@value #POINTS_PER_AGENT} points
+ * on a 64-bit circle, and a key belongs to the owner of the first point at or after the key's hash.
+ * When an agent joins or leaves, only its own points enter or leave, so only the keys on its arcs
+ * move, and the writer pays O(points × log n) for it, never a rebuild.
  *
- * <p>The hash is fixed (FNV-1a over UTF-16 code units, then a 64-bit finalizer), so every broker
- * replica that sees the same agents builds the same ring and makes the same choices.
+ * <p>The hash is fixed (FNV-1a over UTF-16 code units, then a 64-bit finalizer) and the number of
+ * points per agent does not depend on the fleet's size, so every broker replica that sees the same
+ * agents holds the same points, whatever order the updates came in, and makes the same choices.
+ * Ties between equal positions go to the smaller id.
  *
- * <p>Each point packs the high bits of its hash with the owner's index in the low bits, so the ring
- * is one sorted {@code long[]}, cheap to build even for 100,000 agents.
+ * <p>A ring belongs to one {@link AgentView} and is built with it by the thread that applies the
+ * update; its points hold the agents' current records, so a lookup walks a fixed-depth trie, needs
+ * no second search, and allocates nothing.
  */
 public final class HashRing {
 
-  private static final int MAX_POINTS = 1 << 20;
-  private static final int MAX_POINTS_PER_AGENT = 128;
-  private static final int MIN_POINTS_PER_AGENT = 8;
-
-  private static final int INDEX_BITS = 16;
-
-  private final Agent[] owners;
-  private final long[] points;
-  private final long ownerMask;
-
   /**
-   * {@code index[b]} is the first point whose top {@value #INDEX_BITS} bits (sign flipped, so the
-   * order matches the signed sort) are at least {@code b}: a lookup binary-searches only its own
-   * bucket, a handful of points, instead of the whole ring, which keeps it to one or two cache
-   * misses at 100,000 agents.
+   * Points per agent: enough to spread keys within about ±25 % per agent, few enough to stay small.
    */
-  private final int[] index;
+  static final int POINTS_PER_AGENT = 16;
 
-  HashRing(Agent[] owners) {
-    this.owners = owners.clone();
-    int ownerBits = 64 - Long.numberOfLeadingZeros(Math.max(1, owners.length - 1));
-    this.ownerMask = ownerBits == 0 ? 0 : (1L << ownerBits) - 1;
-    int perAgent =
-        owners.length == 0
-            ? 0
-            : Math.max(
-                MIN_POINTS_PER_AGENT, Math.min(MAX_POINTS_PER_AGENT, MAX_POINTS / owners.length));
-    this.points = new long[owners.length * perAgent];
-    int next = 0;
-    for (int owner = 0; owner < owners.length; owner++) {
-      String id = owners[owner].id().value();
-      for (int replica = 0; replica < perAgent; replica++) {
-        points[next++] = (pointHash(id, replica) & ~ownerMask) | owner;
-      }
-    }
-    Arrays.sort(points);
-    this.index = new int[(1 << INDEX_BITS) + 1];
-    int point = 0;
-    for (int bucket = 0; bucket <= 1 << INDEX_BITS; bucket++) {
-      while (point < points.length && bucketOf(points[point]) < bucket) {
-        point++;
-      }
-      index[bucket] = point;
-    }
+  private final RingPoints points;
+  private final int size;
+
+  HashRing(RingPoints points, int size) {
+    this.points = points;
+    this.size = size;
   }
 
-  private static int bucketOf(long value) {
-    return (int) ((value ^ Long.MIN_VALUE) >>> (64 - INDEX_BITS));
+  /** A ring over exactly these agents, all taken as available; for tests. */
+  static HashRing of(Agent... owners) {
+    long[] positions = new long[owners.length * POINTS_PER_AGENT];
+    Agent[] agents = new Agent[positions.length];
+    int next = 0;
+    for (Agent owner : owners) {
+      next = pointsOf(owner, positions, agents, next);
+    }
+    return new HashRing(RingPoints.of(positions, agents, next), owners.length);
   }
 
   /** Whether the ring has no agents. */
   public boolean isEmpty() {
-    return owners.length == 0;
+    return size == 0;
   }
 
   /** How many agents are on the ring. */
   public int size() {
-    return owners.length;
+    return size;
   }
 
   /**
@@ -82,37 +58,17 @@ public final class HashRing {
    * next point; {@code null} when no other agent is on the ring.
    */
   public @Nullable Agent owner(String key, @Nullable AgentId excluded) {
-    if (points.length == 0) {
-      return null;
-    }
-    long hash = hash(key) & ~ownerMask;
-    int bucket = bucketOf(hash);
-    int start = Arrays.binarySearch(points, index[bucket], index[bucket + 1], hash);
-    if (start < 0) {
-      start = -start - 1;
-    }
-    for (int step = 0; step < points.length; step++) {
-      Agent candidate = owners[(int) (points[(start + step) % points.length] & ownerMask)];
-      if (!candidate.id().equals(excluded)) {
-        return candidate;
-      }
-      if (owners.length == 1) {
-        return null;
-      }
-    }
-    return null;
+    return points.owner(hash(key), excluded);
   }
 
-  /** {@link #owner} by a search of the whole ring, ignoring the index; for tests. */
+  /** {@link #owner} by a scan of every point, ignoring the trie; the naive model for tests. */
   @Nullable Agent ownerByFullSearch(String key) {
-    if (points.length == 0) {
-      return null;
-    }
-    int start = Arrays.binarySearch(points, hash(key) & ~ownerMask);
-    if (start < 0) {
-      start = -start - 1;
-    }
-    return owners[(int) (points[start % points.length] & ownerMask)];
+    return points.ownerByScan(hash(key), null);
+  }
+
+  /** The number of points on the ring; for tests. */
+  int pointCount() {
+    return points.count();
   }
 
   /** The ring's hash of a key: stable across JVMs and releases. */
@@ -125,17 +81,53 @@ public final class HashRing {
     return mix(hash);
   }
 
-  private static long pointHash(String id, int replica) {
-    long hash = 0xcbf29ce484222325L;
-    for (int i = 0; i < id.length(); i++) {
-      hash ^= id.charAt(i);
-      hash *= 0x100000001b3L;
+  /**
+   * Writes the positions of an agent's points into {@code positions} (and its id alongside) from
+   * {@code at}; returns the index after the last one written.
+   */
+  static int pointsOf(Agent agent, long[] positions, Agent[] owners, int at) {
+    String value = agent.id().value();
+    long prefix = 0xcbf29ce484222325L;
+    for (int i = 0; i < value.length(); i++) {
+      prefix ^= value.charAt(i);
+      prefix *= 0x100000001b3L;
     }
-    hash ^= '#';
-    hash *= 0x100000001b3L;
-    hash ^= replica;
-    hash *= 0x100000001b3L;
-    return mix(hash);
+    prefix ^= '#';
+    prefix *= 0x100000001b3L;
+    int next = at;
+    for (int replica = 0; replica < POINTS_PER_AGENT; replica++) {
+      positions[next] = mix((prefix ^ replica) * 0x100000001b3L);
+      owners[next] = agent;
+      next++;
+    }
+    return next;
+  }
+
+  /** Adds the agent's points to a batch of ring changes. */
+  static void addPoints(RingPoints.Editor editor, Agent agent) {
+    long[] positions = new long[POINTS_PER_AGENT];
+    pointsOf(agent, positions, new Agent[POINTS_PER_AGENT], 0);
+    for (long position : positions) {
+      editor.add(position, agent);
+    }
+  }
+
+  /** Removes the agent's points in a batch of ring changes. */
+  static void removePoints(RingPoints.Editor editor, Agent agent) {
+    long[] positions = new long[POINTS_PER_AGENT];
+    pointsOf(agent, positions, new Agent[POINTS_PER_AGENT], 0);
+    for (long position : positions) {
+      editor.remove(position, agent.id());
+    }
+  }
+
+  /** Points the agent's points at its newer record, in a batch of ring changes. */
+  static void replaceOwner(RingPoints.Editor editor, Agent agent) {
+    long[] positions = new long[POINTS_PER_AGENT];
+    pointsOf(agent, positions, new Agent[POINTS_PER_AGENT], 0);
+    for (long position : positions) {
+      editor.replace(position, agent);
+    }
   }
 
   /** MurmurHash3's 64-bit finalizer: spreads FNV's weak low bits over the whole word. */

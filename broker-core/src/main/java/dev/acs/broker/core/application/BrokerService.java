@@ -1,13 +1,13 @@
 package dev.acs.broker.core.application;
 
 import dev.acs.broker.core.agent.AgentRegistry;
-import dev.acs.broker.core.agent.AgentStatusUpdate;
-import dev.acs.broker.core.port.AgentStatusListener;
+import dev.acs.broker.core.port.AgentStatusObserver;
 import dev.acs.broker.core.port.AgentStatusSource;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.Subscription;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -27,20 +27,43 @@ public final class BrokerService {
   private final InboundMessages inbound;
   private final AgentRegistry registry;
   private final RoutingService routing;
+  private final AgentStatusFeed feed;
 
   private @Nullable Subscription statusSubscription;
   private @Nullable Subscription inboundSubscription;
 
-  /** A service over the given ports; {@code routing} must route over {@code registry}. */
+  /**
+   * A service over the given ports; {@code routing} must route over {@code registry}. Status
+   * updates are applied on a thread of their own, conflated while an apply runs.
+   */
   public BrokerService(
       AgentStatusSource statusSource,
       InboundMessages inbound,
       AgentRegistry registry,
       RoutingService routing) {
+    this(
+        statusSource,
+        inbound,
+        registry,
+        routing,
+        AgentStatusFeed.onOwnThread(registry, Clock.systemUTC(), AgentStatusObserver.NONE));
+  }
+
+  /**
+   * A service over the given ports that takes status updates in through {@code feed}, which must
+   * apply to {@code registry}; the service closes the feed when it stops.
+   */
+  public BrokerService(
+      AgentStatusSource statusSource,
+      InboundMessages inbound,
+      AgentRegistry registry,
+      RoutingService routing,
+      AgentStatusFeed feed) {
     this.statusSource = Objects.requireNonNull(statusSource, "statusSource");
     this.inbound = Objects.requireNonNull(inbound, "inbound");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.routing = Objects.requireNonNull(routing, "routing");
+    this.feed = Objects.requireNonNull(feed, "feed");
   }
 
   /**
@@ -52,11 +75,12 @@ public final class BrokerService {
    */
   public void start(Duration snapshotTimeout) throws InterruptedException {
     LOG.log(Level.INFO, "Subscribing to agent status");
-    statusSubscription = statusSource.subscribe(new RegistryFeed(registry));
+    statusSubscription = statusSource.subscribe(feed);
     LOG.log(Level.INFO, "Waiting up to " + snapshotTimeout + " for the first agent snapshot");
     if (!registry.awaitFirstSnapshot(snapshotTimeout)) {
       String why = registry.health().interruption();
       statusSubscription.cancel();
+      feed.close();
       throw new BrokerStartupException(
           "No agent snapshot from the central server within "
               + snapshotTimeout
@@ -101,27 +125,7 @@ public final class BrokerService {
     if (statusSubscription != null) {
       statusSubscription.cancel();
     }
+    feed.close();
     return drained;
-  }
-
-  /** Feeds the status stream into the registry. */
-  private static final class RegistryFeed implements AgentStatusListener {
-    private final AgentRegistry registry;
-
-    RegistryFeed(AgentRegistry registry) {
-      this.registry = registry;
-    }
-
-    @Override
-    public void onStatus(AgentStatusUpdate update) {
-      registry.apply(update);
-    }
-
-    @Override
-    public void onInterrupted(String reason) {
-      LOG.log(
-          Level.WARNING, "Agent status stream interrupted: " + reason + "; keeping the last view");
-      registry.markInterrupted(reason);
-    }
   }
 }

@@ -1,10 +1,12 @@
 package dev.acs.broker.core.application;
 
 import dev.acs.broker.core.BrokerIdentity;
+import dev.acs.broker.core.agent.AgentChange;
 import dev.acs.broker.core.agent.AgentId;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.AgentStatusUpdate;
 import dev.acs.broker.core.agent.AgentView;
+import dev.acs.broker.core.agent.AgentViewChange;
 import dev.acs.broker.core.message.DeadLetterReason;
 import dev.acs.broker.core.message.MessageEnvelope;
 import dev.acs.broker.core.message.OutboundMessage;
@@ -32,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -68,6 +71,7 @@ public final class RoutingService implements InboundHandler {
   private final ThrottledWarnings settleWarnings;
   private final Object parkingLock = new Object();
   private final LinkedList<Parked> parked = new LinkedList<>();
+  private final Executor releases;
 
   /**
    * A service without parking: when nobody can take a message it is rejected at once.
@@ -102,7 +106,8 @@ public final class RoutingService implements InboundHandler {
     this.renderer =
         new OutcomeRenderer(builder.identity, router.policy().name(), builder.decisionHeaders);
     this.settleWarnings = new ThrottledWarnings(LOG, nanoClock);
-    registry.onChange(this::agentsChanged);
+    this.releases = builder.releases;
+    registry.onUpdate(this::agentsChanged);
   }
 
   /** Starts a service with the required parts; the rest have production defaults. */
@@ -267,12 +272,29 @@ public final class RoutingService implements InboundHandler {
     return false;
   }
 
-  private void agentsChanged(AgentView view) {
-    work.retainAgentsOf(view);
-    if (!router.parks()) {
+  /**
+   * Re-decides parked messages after an update, on the thread that applied it. Only an update that
+   * lets some agent take more than before (it became routable, or moved to a better tier) can route
+   * a message that had to wait, so any other update costs nothing here. What is released is
+   * published by the release executor, never on this thread and never under the parking lock, so a
+   * stalled RabbitMQ cannot stall the agent view.
+   */
+  private void agentsChanged(AgentViewChange change) {
+    for (AgentChange agent : change.changes()) {
+      if (agent.after() == null) {
+        work.forget(agent.id());
+      }
+    }
+    if (!router.parks() || !change.someAgentImproved()) {
       return;
     }
+    List<Released> released = new ArrayList<>();
     synchronized (parkingLock) {
+      if (parked.isEmpty()) {
+        return;
+      }
+      // Decide against the newest view: a later update may have been applied in the meantime.
+      AgentView view = registry.view();
       Set<String> blocked = new HashSet<>();
       Iterator<Parked> waiting = parked.iterator();
       while (waiting.hasNext()) {
@@ -289,8 +311,17 @@ public final class RoutingService implements InboundHandler {
         }
         waiting.remove();
         next.timeout.cancel();
-        release(next, decision);
+        released.add(new Released(next, decision));
       }
+    }
+    if (!released.isEmpty()) {
+      // One task for the batch keeps each conversation's messages in their order.
+      releases.execute(
+          () -> {
+            for (Released one : released) {
+              release(one.parked, one.decision);
+            }
+          });
     }
   }
 
@@ -299,11 +330,13 @@ public final class RoutingService implements InboundHandler {
       if (!parked.remove(waiting)) {
         return; // released by an agent change in the meantime
       }
-      release(waiting, router.decideFinally(waiting.message.envelope(), registry.view()));
     }
+    // Through the same executor as the releases, so a conversation's messages keep their order.
+    releases.execute(
+        () -> release(waiting, router.decideFinally(waiting.message.envelope(), registry.view())));
   }
 
-  /** Publishes the outcome of a parked message; called with the parking lock held. */
+  /** Publishes the outcome of a parked message that has left the parking lot. */
   private void release(Parked waiting, RoutingDecision decision) {
     @Nullable OutboundMessage outbound;
     try {
@@ -409,6 +442,9 @@ public final class RoutingService implements InboundHandler {
     }
   }
 
+  /** A parked message on its way out, with the decision that released it. */
+  private record Released(Parked parked, RoutingDecision decision) {}
+
   /** A message waiting for an agent. */
   private static final class Parked {
     final InboundMessage message;
@@ -438,6 +474,7 @@ public final class RoutingService implements InboundHandler {
     private Duration parkTimeout = Duration.ofSeconds(30);
     private @Nullable DelayScheduler scheduler;
     private DecisionHeaders decisionHeaders = DecisionHeaders.FULL;
+    private Executor releases = Runnable::run;
 
     private Builder(
         BrokerIdentity identity,
@@ -494,6 +531,17 @@ public final class RoutingService implements InboundHandler {
      */
     public Builder decisionHeaders(DecisionHeaders value) {
       this.decisionHeaders = Objects.requireNonNull(value, "decisionHeaders");
+      return this;
+    }
+
+    /**
+     * Where parked messages released by an agent update are published (default: the updating
+     * thread, after it has left the parking lock). Give it a thread of its own in production, so
+     * that publishing, which may block on a RabbitMQ resource alarm, never holds up the agent
+     * status thread; it must run tasks one at a time in order.
+     */
+    public Builder releases(Executor value) {
+      this.releases = Objects.requireNonNull(value, "releases");
       return this;
     }
 

@@ -58,6 +58,11 @@ public final class OutstandingWork {
     return deadlines == null ? 0 : deadlines.size();
   }
 
+  /** Forgets an agent that has left the fleet, so departed agents cost no memory. */
+  public void forget(AgentId agent) {
+    byAgent.remove(agent);
+  }
+
   /** Forgets agents that are no longer in the view, so departed agents cost no memory. */
   public void retainAgentsOf(AgentView view) {
     byAgent.keySet().removeIf(id -> view.get(id) == null);

@@ -59,7 +59,7 @@ public final class StickyRoutingPolicy implements RoutingPolicy {
     if (sticky == null) {
       return Optional.empty();
     }
-    int stickyTier = agents.tierOf(sticky.id());
+    int stickyTier = agents.tierOf(sticky);
     if (stickyTier == 0) {
       return Optional.of(sticky);
     }

@@ -2,18 +2,25 @@ package dev.acs.broker.core.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.acs.broker.core.application.AgentStatusFeed;
 import dev.acs.broker.core.message.MessageEnvelope;
 import dev.acs.broker.core.message.MessageType;
+import dev.acs.broker.core.port.AgentStatusObserver;
 import dev.acs.broker.core.routing.MessageRouter;
+import dev.acs.broker.core.routing.OutstandingWork;
 import dev.acs.broker.core.routing.RandomRoutingPolicy;
 import dev.acs.broker.core.routing.RoutingDecision;
+import dev.acs.broker.core.routing.StickyRoutingPolicy;
 import dev.acs.broker.core.testing.Agents;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +105,116 @@ class AgentRegistryConcurrencyTest {
     assertThat(uncaught).isEmpty();
     assertThat(violations).isEmpty();
     assertThat(registry.view().version()).isEqualTo(1L + WRITERS * UPDATES_PER_WRITER);
+  }
+
+  @Test
+  void readersNeverSeeATornUpdate_whileDeltasAreConflatedAndApplied() throws Exception {
+    AgentRegistry registry = new AgentRegistry(Availability.preferIdle(), Clock.systemUTC());
+    registry.apply(AgentStatusUpdate.snapshot(snapshot(0, 0)));
+    AgentStatusFeed feed =
+        AgentStatusFeed.onOwnThread(registry, Clock.systemUTC(), AgentStatusObserver.NONE);
+    String last = "gen-0-" + UPDATES_PER_WRITER;
+    CountDownLatch lastApplied = new CountDownLatch(1);
+    AtomicBoolean writersDone = new AtomicBoolean();
+    registry.onChange(
+        view -> {
+          if (writersDone.get() && view.agents().iterator().next().name().equals(last)) {
+            lastApplied.countDown();
+          }
+        });
+    CyclicBarrier start = new CyclicBarrier(2 + READERS);
+    AtomicBoolean writing = new AtomicBoolean(true);
+    ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+    List<Thread> threads = new ArrayList<>();
+    // The stream: whole-fleet deltas through the conflating feed, one thread as the port says.
+    threads.add(
+        new Thread(
+            () -> {
+              await(start);
+              for (int i = 1; i <= UPDATES_PER_WRITER; i++) {
+                feed.onStatus(AgentStatusUpdate.delta(snapshot(0, i)));
+              }
+            }));
+    // Status messages from the input queue, applied directly and concurrently with the feed.
+    threads.add(
+        new Thread(
+            () -> {
+              await(start);
+              for (int i = 1; i <= UPDATES_PER_WRITER / 4; i++) {
+                registry.apply(AgentStatusUpdate.delta(snapshot(1, i)));
+              }
+            }));
+    for (int r = 0; r < READERS; r++) {
+      threads.add(new Thread(() -> readUntilDone(registry, start, writing, violations)));
+    }
+    ConcurrentLinkedQueue<Throwable> uncaught = new ConcurrentLinkedQueue<>();
+    threads.forEach(t -> t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e)));
+    threads.forEach(Thread::start);
+    threads.get(0).join();
+    threads.get(1).join();
+    writersDone.set(true);
+    // The feed must catch up with the stream's last update (the other writer may end later).
+    feed.onStatus(AgentStatusUpdate.delta(snapshot(0, UPDATES_PER_WRITER)));
+    assertThat(lastApplied.await(30, TimeUnit.SECONDS)).isTrue();
+    writing.set(false);
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    feed.close();
+
+    assertThat(uncaught).isEmpty();
+    assertThat(violations).isEmpty();
+    assertThat(registry.view().agents()).allMatch(agent -> agent.name().equals(last));
+  }
+
+  /** Routes against the registry and checks every invariant a whole update keeps. */
+  private static void readUntilDone(
+      AgentRegistry registry,
+      CyclicBarrier start,
+      AtomicBoolean writing,
+      ConcurrentLinkedQueue<String> violations) {
+    MessageRouter sticky =
+        new MessageRouter(
+            new StickyRoutingPolicy(
+                new OutstandingWork(Clock.systemUTC(), Duration.ofMinutes(5)),
+                new SplittableRandom(1),
+                false));
+    await(start);
+    int k = 0;
+    while (writing.get()) {
+      AgentView view = registry.view();
+      long generations = view.agents().stream().map(Agent::name).distinct().count();
+      if (generations != 1 || view.size() != AGENTS_PER_SNAPSHOT) {
+        violations.add("mixed view " + view);
+      }
+      int available = 0;
+      for (int tier = 0; tier < view.tierCount(); tier++) {
+        AgentId previous = null;
+        for (int i = 0; i < view.tierSize(tier); i++) {
+          Agent member = view.member(tier, i);
+          if (view.tierOf(member.id()) != tier
+              || view.get(member.id()) != member
+              || (previous != null && previous.compareTo(member.id()) >= 0)) {
+            violations.add("tier " + tier + " inconsistent at " + i + " in " + view);
+          }
+          previous = member.id();
+        }
+        available += view.tierSize(tier);
+      }
+      if (available != view.availableCount() || view.ring().size() != available) {
+        violations.add("counts disagree in " + view);
+      }
+      String client = "web_" + k++;
+      MessageEnvelope message =
+          MessageEnvelope.builder(MessageType.TEXT).senderId(client).clientId(client).build();
+      Agent owner = view.ring().owner(client, null);
+      if (owner == null || !view.isAvailable(owner.id()) || view.get(owner.id()) != owner) {
+        violations.add("ring owner " + owner + " not available in " + view);
+      }
+      if (!(sticky.decide(message, view) instanceof RoutingDecision.Deliver)) {
+        violations.add("no delivery in " + view);
+      }
+    }
   }
 
   private static List<Agent> snapshot(int writer, int generation) {

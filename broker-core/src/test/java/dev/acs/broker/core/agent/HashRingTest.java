@@ -14,14 +14,16 @@ class HashRingTest {
 
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 7, 1_000, 100_000})
-  void indexedLookup_findsTheSameOwnerAsASearchOfTheWholeRing(int agents) {
+  void trieLookup_findsTheSameOwnerAsAScanOfTheWholeRing(int agents) {
     List<Agent> list = new ArrayList<>();
     for (int i = 0; i < agents; i++) {
       list.add(Agents.idle("agent-" + i));
     }
-    HashRing ring = new HashRing(list.toArray(new Agent[0]));
+    HashRing ring = HashRing.of(list.toArray(new Agent[0]));
     SplittableRandom random = new SplittableRandom(agents);
-    for (int k = 0; k < 20_000; k++) {
+    // The model scans every point, so fewer keys on big rings keep the test quick.
+    int keys = agents >= 100_000 ? 100 : agents >= 1_000 ? 2_000 : 20_000;
+    for (int k = 0; k < keys; k++) {
       String key = "web_" + Long.toHexString(random.nextLong());
       assertThat(ring.owner(key, null)).isSameAs(ring.ownerByFullSearch(key));
     }

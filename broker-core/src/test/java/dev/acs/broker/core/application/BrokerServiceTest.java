@@ -9,6 +9,7 @@ import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.Availability;
 import dev.acs.broker.core.message.Destination;
 import dev.acs.broker.core.port.AgentStatusListener;
+import dev.acs.broker.core.port.AgentStatusObserver;
 import dev.acs.broker.core.port.RoutingObserver;
 import dev.acs.broker.core.routing.MessageRouter;
 import dev.acs.broker.core.routing.RandomRoutingPolicy;
@@ -46,7 +47,8 @@ class BrokerServiceTest {
     Delivery early = input.offer(Messages.fromFrontend("m1", "web_1"), Map.of());
     // The snapshot arrives while the service subscribes, before it may consume.
     AgentStatusSourceThatAnswersOnSubscribe source = new AgentStatusSourceThatAnswersOnSubscribe();
-    BrokerService broker = new BrokerService(source, input, registry, routing);
+    BrokerService broker =
+        new BrokerService(source, input, registry, routing, feedOnCallingThread());
 
     broker.start(Duration.ofSeconds(5));
 
@@ -63,7 +65,8 @@ class BrokerServiceTest {
   @Test
   void noSnapshotInTime_failsStartWithAMessageThatSaysWhatToCheck_andNeverConsumes() {
     FakeAgentStatusSource silent = new FakeAgentStatusSource();
-    BrokerService broker = new BrokerService(silent, input, registry, routing);
+    BrokerService broker =
+        new BrokerService(silent, input, registry, routing, feedOnCallingThread());
 
     assertThatThrownBy(() -> broker.start(Duration.ofMillis(1)))
         .isInstanceOf(BrokerStartupException.class)
@@ -76,7 +79,8 @@ class BrokerServiceTest {
   @Test
   void stop_stopsConsuming_waitsForInFlight_thenEndsTheStream() throws InterruptedException {
     AgentStatusSourceThatAnswersOnSubscribe source = new AgentStatusSourceThatAnswersOnSubscribe();
-    BrokerService broker = new BrokerService(source, input, registry, routing);
+    BrokerService broker =
+        new BrokerService(source, input, registry, routing, feedOnCallingThread());
     broker.start(Duration.ofSeconds(5));
     Delivery inFlight = input.offer(Messages.fromFrontend("m1", "web_1"), Map.of());
 
@@ -92,13 +96,20 @@ class BrokerServiceTest {
   @Test
   void streamInterruption_keepsTheViewAndMarksItStale() throws InterruptedException {
     AgentStatusSourceThatAnswersOnSubscribe source = new AgentStatusSourceThatAnswersOnSubscribe();
-    BrokerService broker = new BrokerService(source, input, registry, routing);
+    BrokerService broker =
+        new BrokerService(source, input, registry, routing, feedOnCallingThread());
     broker.start(Duration.ofSeconds(5));
 
     source.fake.interrupt("UNAVAILABLE: io exception");
 
     assertThat(registry.health().streamConnected()).isFalse();
     assertThat(registry.view().size()).isEqualTo(1);
+  }
+
+  /** Applies status on the thread that delivers it, so the test sees each update at once. */
+  private AgentStatusFeed feedOnCallingThread() {
+    return AgentStatusFeed.on(
+        Runnable::run, registry, Clock.systemUTC(), AgentStatusObserver.NONE, 1_000);
   }
 
   /** A fake source that sends a snapshot of one idle agent as soon as someone subscribes. */

@@ -1,0 +1,400 @@
+package dev.acs.broker.core.agent;
+
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The points of a consistent-hash ring: pairs of a 64-bit position and the agent that owns it (the
+ * current record, so a lookup needs no second search), ordered by position (unsigned) and then by
+ * the owner's id, held in a persistent radix trie of fixed depth: 256 × 256 buckets by the top 16
+ * bits of the position, each bucket a small sorted array. Positions are uniform hashes, so buckets
+ * stay even (about 25 points at 100,000 agents × 16 points) and no balancing is needed. An {@link
+ * Editor} copies the top array once per batch, each touched middle array once, and each touched
+ * bucket per point; everything else is shared. Occupancy bitmaps at both levels find the next
+ * non-empty bucket in a few word operations, so a lookup costs the same on a sparse ring and a full
+ * one. Immutable once built.
+ */
+final class RingPoints {
+
+  private static final int FAN = 256;
+  private static final int WORDS = FAN / 64;
+
+  static final RingPoints EMPTY = new RingPoints(new Mid[FAN], new long[WORDS], 0);
+
+  private final @Nullable Mid[] top;
+  private final long[] topBits;
+  private final int count;
+
+  private RingPoints(@Nullable Mid[] top, long[] topBits, int count) {
+    this.top = top;
+    this.topBits = topBits;
+    this.count = count;
+  }
+
+  /** The ring of exactly these points, given in any order without duplicates. */
+  static RingPoints of(long[] positions, Agent[] owners, int length) {
+    // Counting sort by the top 16 bits, then a short sort within each bucket.
+    int[] start = new int[FAN * FAN + 1];
+    for (int i = 0; i < length; i++) {
+      start[bucket(positions[i]) + 1]++;
+    }
+    for (int b = 0; b < FAN * FAN; b++) {
+      start[b + 1] += start[b];
+    }
+    int[] fill = Arrays.copyOf(start, FAN * FAN);
+    long[] sortedPositions = new long[length];
+    Agent[] sortedOwners = new Agent[length];
+    for (int i = 0; i < length; i++) {
+      int at = fill[bucket(positions[i])]++;
+      sortedPositions[at] = positions[i];
+      sortedOwners[at] = owners[i];
+    }
+    Mid[] top = new Mid[FAN];
+    long[] topBits = new long[WORDS];
+    for (int t = 0; t < FAN; t++) {
+      Mid mid = null;
+      for (int m = 0; m < FAN; m++) {
+        int from = start[t * FAN + m];
+        int to = start[t * FAN + m + 1];
+        if (from == to) {
+          continue;
+        }
+        long[] leafPositions = Arrays.copyOfRange(sortedPositions, from, to);
+        Agent[] leafOwners = Arrays.copyOfRange(sortedOwners, from, to);
+        insertionSort(leafPositions, leafOwners);
+        if (mid == null) {
+          mid = new Mid(new Leaf[FAN], new long[WORDS]);
+          top[t] = mid;
+          set(topBits, t);
+        }
+        mid.leaves[m] = new Leaf(leafPositions, leafOwners);
+        set(mid.bits, m);
+      }
+    }
+    return new RingPoints(top, topBits, length);
+  }
+
+  private static void insertionSort(long[] positions, Agent[] owners) {
+    for (int i = 1; i < positions.length; i++) {
+      long position = positions[i];
+      Agent owner = owners[i];
+      int j = i - 1;
+      while (j >= 0 && compare(positions[j], owners[j], position, owner) > 0) {
+        positions[j + 1] = positions[j];
+        owners[j + 1] = owners[j];
+        j--;
+      }
+      positions[j + 1] = position;
+      owners[j + 1] = owner;
+    }
+  }
+
+  private static int compare(long p1, AgentId o1, long p2, AgentId o2) {
+    int order = Long.compareUnsigned(p1, p2);
+    return order != 0 ? order : o1.compareTo(o2);
+  }
+
+  private static int compare(long p1, Agent o1, long p2, Agent o2) {
+    return compare(p1, o1.id(), p2, o2.id());
+  }
+
+  private static int bucket(long position) {
+    return (int) (position >>> 48);
+  }
+
+  private static void set(long[] bits, int index) {
+    bits[index >>> 6] |= 1L << index;
+  }
+
+  private static void clear(long[] bits, int index) {
+    bits[index >>> 6] &= ~(1L << index);
+  }
+
+  /** The first set bit at or after {@code from}, or -1. */
+  private static int nextSet(long[] bits, int from) {
+    if (from >= FAN) {
+      return -1;
+    }
+    int word = from >>> 6;
+    long current = bits[word] & (-1L << from);
+    while (true) {
+      if (current != 0) {
+        return (word << 6) + Long.numberOfTrailingZeros(current);
+      }
+      if (++word == WORDS) {
+        return -1;
+      }
+      current = bits[word];
+    }
+  }
+
+  /** How many points the ring holds. */
+  int count() {
+    return count;
+  }
+
+  /**
+   * The owner of the first point at or after {@code position} (wrapping around) whose owner is not
+   * {@code excluded}; {@code null} when there is none.
+   */
+  @Nullable Agent owner(long position, @Nullable AgentId excluded) {
+    if (count == 0) {
+      return null;
+    }
+    int t = (int) (position >>> 56);
+    int m = (int) (position >>> 48) & (FAN - 1);
+    int visited = 0;
+    Mid mid = top[t];
+    if (mid != null) {
+      Leaf leaf = mid.leaves[m];
+      if (leaf != null) {
+        for (int i = leaf.ceiling(position); i < leaf.owners.length; i++) {
+          if (excluded == null || !leaf.owners[i].id().equals(excluded)) {
+            return leaf.owners[i];
+          }
+          visited++;
+        }
+      }
+    }
+    // Walk on bucket by bucket, around the circle, until every point has been seen.
+    int nextT = t;
+    int nextM = m + 1;
+    while (visited < count) {
+      Mid current = nextM < FAN ? top[nextT] : null;
+      int found = current == null ? -1 : nextSet(current.bits, nextM);
+      if (found < 0) {
+        nextT = nextSet(topBits, nextT + 1);
+        if (nextT < 0) {
+          nextT = nextSet(topBits, 0);
+        }
+        nextM = 0;
+        continue;
+      }
+      Leaf leaf = current.leaves[found];
+      for (Agent candidate : leaf.owners) {
+        if (excluded == null || !candidate.id().equals(excluded)) {
+          return candidate;
+        }
+        visited++;
+      }
+      nextM = found + 1;
+    }
+    return null;
+  }
+
+  /** The same owner as {@link #owner} by a scan of every point; the naive model for tests. */
+  @Nullable Agent ownerByScan(long position, @Nullable AgentId excluded) {
+    long bestPosition = 0;
+    Agent best = null;
+    long lowestPosition = 0;
+    Agent lowest = null;
+    for (Mid mid : top) {
+      if (mid == null) {
+        continue;
+      }
+      for (Leaf leaf : mid.leaves) {
+        if (leaf == null) {
+          continue;
+        }
+        for (int i = 0; i < leaf.owners.length; i++) {
+          long p = leaf.positions[i];
+          Agent o = leaf.owners[i];
+          if (o.id().equals(excluded)) {
+            continue;
+          }
+          if (lowest == null || compare(p, o, lowestPosition, lowest) < 0) {
+            lowest = o;
+            lowestPosition = p;
+          }
+          if (Long.compareUnsigned(p, position) >= 0
+              && (best == null || compare(p, o, bestPosition, best) < 0)) {
+            best = o;
+            bestPosition = p;
+          }
+        }
+      }
+    }
+    return best != null ? best : lowest;
+  }
+
+  /** Starts a batch of changes to this ring; the ring itself never changes. */
+  Editor edit() {
+    return new Editor(this);
+  }
+
+  /** Collects additions and removals and copies each touched node once per batch. */
+  static final class Editor {
+    private final RingPoints base;
+    private @Nullable Mid @Nullable [] top;
+    private long[] topBits;
+    private final boolean[] midCopied = new boolean[FAN];
+    private int count;
+
+    private Editor(RingPoints base) {
+      this.base = base;
+      this.topBits = base.topBits;
+      this.count = base.count;
+    }
+
+    private Mid mutableMid(int t) {
+      if (top == null) {
+        top = base.top.clone();
+        topBits = base.topBits.clone();
+      }
+      Mid mid = top[t];
+      if (mid == null) {
+        mid = new Mid(new Leaf[FAN], new long[WORDS]);
+        top[t] = mid;
+        set(topBits, t);
+        midCopied[t] = true;
+      } else if (!midCopied[t]) {
+        mid = new Mid(mid.leaves.clone(), mid.bits.clone());
+        top[t] = mid;
+        midCopied[t] = true;
+      }
+      return mid;
+    }
+
+    /** Adds a point; adding one that is there already changes nothing. */
+    void add(long position, Agent owner) {
+      int t = (int) (position >>> 56);
+      int m = (int) (position >>> 48) & (FAN - 1);
+      Mid mid = mutableMid(t);
+      Leaf leaf = mid.leaves[m];
+      if (leaf == null) {
+        mid.leaves[m] = new Leaf(new long[] {position}, new Agent[] {owner});
+        set(mid.bits, m);
+        count++;
+        return;
+      }
+      int at = leaf.find(position, owner.id());
+      if (at >= 0) {
+        return;
+      }
+      int insert = -at - 1;
+      int n = leaf.positions.length;
+      long[] positions = new long[n + 1];
+      Agent[] owners = new Agent[n + 1];
+      System.arraycopy(leaf.positions, 0, positions, 0, insert);
+      System.arraycopy(leaf.owners, 0, owners, 0, insert);
+      positions[insert] = position;
+      owners[insert] = owner;
+      System.arraycopy(leaf.positions, insert, positions, insert + 1, n - insert);
+      System.arraycopy(leaf.owners, insert, owners, insert + 1, n - insert);
+      mid.leaves[m] = new Leaf(positions, owners);
+      count++;
+    }
+
+    /** Removes a point; removing one that is not there changes nothing. */
+    void remove(long position, AgentId owner) {
+      int t = (int) (position >>> 56);
+      int m = (int) (position >>> 48) & (FAN - 1);
+      Mid current = top != null ? top[t] : base.top[t];
+      if (current == null || current.leaves[m] == null) {
+        return;
+      }
+      Leaf leaf = current.leaves[m];
+      int at = leaf.find(position, owner);
+      if (at < 0) {
+        return;
+      }
+      Mid mid = mutableMid(t);
+      int n = leaf.positions.length;
+      count--;
+      if (n == 1) {
+        mid.leaves[m] = null;
+        clear(mid.bits, m);
+        if (nextSet(mid.bits, 0) < 0) {
+          top[t] = null;
+          clear(topBits, t);
+          midCopied[t] = false;
+        }
+        return;
+      }
+      long[] positions = new long[n - 1];
+      Agent[] owners = new Agent[n - 1];
+      System.arraycopy(leaf.positions, 0, positions, 0, at);
+      System.arraycopy(leaf.owners, 0, owners, 0, at);
+      System.arraycopy(leaf.positions, at + 1, positions, at, n - 1 - at);
+      System.arraycopy(leaf.owners, at + 1, owners, at, n - 1 - at);
+      mid.leaves[m] = new Leaf(positions, owners);
+    }
+
+    /** Points the existing point at a newer record of its owner (same id, same position). */
+    void replace(long position, Agent owner) {
+      int t = (int) (position >>> 56);
+      int m = (int) (position >>> 48) & (FAN - 1);
+      Mid current = top != null ? top[t] : base.top[t];
+      if (current == null || current.leaves[m] == null) {
+        return;
+      }
+      int at = current.leaves[m].find(position, owner.id());
+      if (at < 0) {
+        return;
+      }
+      Mid mid = mutableMid(t);
+      Leaf leaf = mid.leaves[m];
+      Agent[] owners = leaf.owners.clone();
+      owners[at] = owner;
+      mid.leaves[m] = new Leaf(leaf.positions, owners);
+    }
+
+    /** The ring with every change of this batch. */
+    RingPoints build() {
+      return top == null ? base : new RingPoints(top, topBits, count);
+    }
+  }
+
+  private static final class Mid {
+    final @Nullable Leaf[] leaves;
+    final long[] bits;
+
+    Mid(@Nullable Leaf[] leaves, long[] bits) {
+      this.leaves = leaves;
+      this.bits = bits;
+    }
+  }
+
+  private static final class Leaf {
+    final long[] positions;
+    final Agent[] owners;
+
+    Leaf(long[] positions, Agent[] owners) {
+      this.positions = positions;
+      this.owners = owners;
+    }
+
+    /** The index of the first point at or after {@code position}, or the length. */
+    int ceiling(long position) {
+      int low = 0;
+      int high = positions.length - 1;
+      while (low <= high) {
+        int mid = (low + high) >>> 1;
+        if (Long.compareUnsigned(positions[mid], position) < 0) {
+          low = mid + 1;
+        } else {
+          high = mid - 1;
+        }
+      }
+      return low;
+    }
+
+    /** The index of the point, or -(insertion point + 1). */
+    int find(long position, AgentId owner) {
+      int low = 0;
+      int high = positions.length - 1;
+      while (low <= high) {
+        int mid = (low + high) >>> 1;
+        int order = compare(positions[mid], owners[mid].id(), position, owner);
+        if (order < 0) {
+          low = mid + 1;
+        } else if (order > 0) {
+          high = mid - 1;
+        } else {
+          return mid;
+        }
+      }
+      return -(low + 1);
+    }
+  }
+}

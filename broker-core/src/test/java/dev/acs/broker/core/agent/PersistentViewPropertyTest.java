@@ -1,0 +1,272 @@
+package dev.acs.broker.core.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.acs.broker.core.testing.Agents;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Random sequences of deltas and snapshots, applied to the registry's persistent structures and to
+ * a naive model (a sorted map rebuilt from scratch), must give the same agents, the same tiers in
+ * the same order, the same positions and the same sticky owners. Seeded, so a failure repeats.
+ */
+class PersistentViewPropertyTest {
+
+  private static final AgentState[] STATES = AgentState.values();
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4})
+  void registry_matchesANaiveModel_underRandomDeltasAndSnapshots(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Availability availability =
+        seed % 2 == 0 ? Availability.preferIdle() : Availability.reference();
+    AgentRegistry registry = new AgentRegistry(availability, java.time.Clock.systemUTC());
+    Map<AgentId, Agent> model = new HashMap<>();
+    int idSpace = 20 + random.nextInt(200);
+    List<AgentView> history = new ArrayList<>();
+    for (int step = 0; step < 40; step++) {
+      int kind = random.nextInt(10);
+      if (kind == 0) {
+        List<Agent> snapshot = new ArrayList<>();
+        int count = random.nextInt(idSpace);
+        for (int i = 0; i < count; i++) {
+          snapshot.add(randomAgent(random, idSpace));
+        }
+        registry.apply(AgentStatusUpdate.snapshot(snapshot));
+        model.clear();
+        snapshot.forEach(a -> model.put(a.id(), a));
+      } else if (kind == 1 && !model.isEmpty()) {
+        // A snapshot that repeats the view with a few changes and removals: the diff path.
+        List<Agent> snapshot = new ArrayList<>();
+        for (Agent agent : model.values()) {
+          int roll = random.nextInt(20);
+          if (roll == 0) {
+            continue;
+          }
+          snapshot.add(roll == 1 ? withState(agent, random) : agent);
+        }
+        snapshot.add(randomAgent(random, idSpace));
+        registry.apply(AgentStatusUpdate.snapshot(snapshot));
+        model.clear();
+        snapshot.forEach(a -> model.put(a.id(), a));
+      } else {
+        List<Agent> delta = new ArrayList<>();
+        int count = 1 + random.nextInt(kind == 2 ? 200 : 4);
+        for (int i = 0; i < count; i++) {
+          delta.add(randomAgent(random, idSpace));
+        }
+        registry.apply(AgentStatusUpdate.delta(delta));
+        delta.forEach(a -> model.put(a.id(), a));
+      }
+      history.add(registry.view());
+      assertMatches(registry.view(), model, random);
+    }
+    // Earlier views are untouched by later updates (persistence).
+    AgentView first = history.get(0);
+    assertThat(first.agents()).hasSize(first.size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {11, 12, 13})
+  void agentTier_matchesASortedMap_throughInsertsAndRemovals(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    AgentTier tier = AgentTier.EMPTY;
+    TreeMap<AgentId, Agent> model = new TreeMap<>();
+    for (int step = 0; step < 8_000; step++) {
+      Agent agent = randomAgent(random, 3_000);
+      if (random.nextInt(3) == 0) {
+        tier = tier.without(agent.id());
+        model.remove(agent.id());
+      } else {
+        tier = tier.with(agent);
+        model.put(agent.id(), agent);
+      }
+      if (step % 1_000 == 0 || step > 7_950) {
+        assertThat(tier.toArray()).containsExactlyElementsOf(model.values());
+        int index = 0;
+        for (AgentId id : model.keySet()) {
+          assertThat(tier.indexOf(id)).isEqualTo(index++);
+        }
+        assertThat(tier.indexOf(AgentId.of("absent"))).isEqualTo(-1);
+      }
+    }
+    // Empty it completely: the tree must shrink back and stay balanced on the way.
+    for (AgentId id : new ArrayList<>(model.keySet())) {
+      tier = tier.without(id);
+      model.remove(id);
+      assertThat(tier.size()).isEqualTo(model.size());
+    }
+    assertThat(tier.height()).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 100, 5_000, 100_000})
+  void agentTier_builtFromSortedArray_isBalancedAndIndexable(int size) {
+    Agent[] agents = new Agent[size];
+    for (int i = 0; i < size; i++) {
+      agents[i] = Agents.idle(String.format("agent-%06d", i));
+    }
+    AgentTier tier = AgentTier.ofSorted(agents);
+    assertThat(tier.size()).isEqualTo(size);
+    for (int i = 0; i < size; i += Math.max(1, size / 997)) {
+      assertThat(tier.get(i)).isSameAs(agents[i]);
+      assertThat(tier.indexOf(agents[i].id())).isEqualTo(i);
+    }
+    assertThat(tier.height()).isLessThanOrEqualTo(size == 0 ? 0 : 4);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {21, 22})
+  void agentMap_matchesAHashMap_includingCollidingIds(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    AgentMap map = AgentMap.EMPTY;
+    Map<AgentId, Agent> model = new HashMap<>();
+    // "Aa" and "BB" have the same String.hashCode, so ids built from them collide in every bit.
+    String[] colliding = {"AaAa", "AaBB", "BBAa", "BBBB"};
+    for (int step = 0; step < 10_000; step++) {
+      String id =
+          random.nextInt(10) == 0
+              ? colliding[random.nextInt(colliding.length)]
+              : "agent-" + random.nextInt(2_000);
+      if (random.nextInt(3) == 0) {
+        map = map.without(AgentId.of(id));
+        model.remove(AgentId.of(id));
+      } else {
+        Agent agent = Agents.inState(id, STATES[random.nextInt(STATES.length)]);
+        map = map.with(agent);
+        model.put(agent.id(), agent);
+      }
+      if (map.size() != model.size()) {
+        assertThat(map.size()).as("size after step %d", step).isEqualTo(model.size());
+      }
+      if (step % 997 == 0) {
+        assertThat(map.values()).containsExactlyInAnyOrderElementsOf(model.values());
+        for (Map.Entry<AgentId, Agent> entry : model.entrySet()) {
+          assertThat(map.get(entry.getKey())).isSameAs(entry.getValue());
+        }
+      }
+      if (map.get(AgentId.of(id)) != model.get(AgentId.of(id))) {
+        assertThat(map.get(AgentId.of(id))).isSameAs(model.get(AgentId.of(id)));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {31, 32})
+  void ringPoints_matchAScanOfEveryPoint_throughJoinsAndLeaves(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    RingPoints ring = RingPoints.EMPTY;
+    List<Agent> members = new ArrayList<>();
+    for (int step = 0; step < 400; step++) {
+      RingPoints.Editor editor = ring.edit();
+      int changes = 1 + random.nextInt(5);
+      for (int c = 0; c < changes; c++) {
+        int roll = random.nextInt(4);
+        if (!members.isEmpty() && roll == 0) {
+          Agent gone = members.remove(random.nextInt(members.size()));
+          HashRing.removePoints(editor, gone);
+        } else if (!members.isEmpty() && roll == 1) {
+          // A newer record of a member: same points, new owner object.
+          int at = random.nextInt(members.size());
+          Agent newer = withState(members.get(at), random);
+          members.set(at, newer);
+          HashRing.replaceOwner(editor, newer);
+        } else {
+          Agent joined = Agents.idle("agent-" + random.nextInt(1_000_000));
+          if (members.stream().noneMatch(m -> m.id().equals(joined.id()))) {
+            members.add(joined);
+            HashRing.addPoints(editor, joined);
+          }
+        }
+      }
+      RingPoints before = ring;
+      int countBefore = before.count();
+      ring = editor.build();
+      assertThat(before.count()).isEqualTo(countBefore);
+      assertThat(ring.count()).isEqualTo(members.size() * HashRing.POINTS_PER_AGENT);
+      for (int k = 0; k < 50; k++) {
+        long position = random.nextLong();
+        AgentId excluded =
+            members.isEmpty() ? null : members.get(random.nextInt(members.size())).id();
+        Agent owner = ring.owner(position, excluded);
+        assertThat(owner).isSameAs(ring.ownerByScan(position, excluded));
+        assertThat(ring.owner(position, null)).isSameAs(ring.ownerByScan(position, null));
+        if (owner != null) {
+          assertThat(members).contains(owner);
+        }
+      }
+    }
+    // The incremental ring equals the one built in one go from the same agents.
+    long[] positions = new long[members.size() * HashRing.POINTS_PER_AGENT];
+    Agent[] owners = new Agent[positions.length];
+    int next = 0;
+    for (Agent member : members) {
+      next = HashRing.pointsOf(member, positions, owners, next);
+    }
+    RingPoints bulk = RingPoints.of(positions, owners, next);
+    for (int k = 0; k < 2_000; k++) {
+      long position = random.nextLong();
+      assertThat(bulk.owner(position, null)).isSameAs(ring.owner(position, null));
+    }
+  }
+
+  private static void assertMatches(
+      AgentView view, Map<AgentId, Agent> model, SplittableRandom random) {
+    assertThat(view.size()).isEqualTo(model.size());
+    assertThat(view.agents()).containsExactlyInAnyOrderElementsOf(model.values());
+    AgentView naive =
+        AgentView.of(0, Instant.EPOCH, view.availability(), new ArrayList<>(model.values()));
+    assertThat(view.tierCount()).isEqualTo(naive.tierCount());
+    int available = 0;
+    for (int tier = 0; tier < view.tierCount(); tier++) {
+      int wanted = tier;
+      List<Agent> expected =
+          model.values().stream()
+              .filter(a -> view.availability().tierOf(a.state()) == wanted)
+              .sorted(Comparator.comparing(Agent::id))
+              .toList();
+      assertThat(view.tierSize(tier)).isEqualTo(expected.size());
+      for (int i = 0; i < expected.size(); i++) {
+        assertThat(view.member(tier, i)).isEqualTo(expected.get(i));
+        assertThat(view.positionInTier(expected.get(i).id())).isEqualTo(i);
+      }
+      available += expected.size();
+    }
+    assertThat(view.availableCount()).isEqualTo(available);
+    for (Agent agent : model.values()) {
+      assertThat(view.get(agent.id())).isEqualTo(agent);
+      assertThat(view.isAvailable(agent.id()))
+          .isEqualTo(view.availability().isRoutable(agent.state()));
+    }
+    for (int k = 0; k < 40; k++) {
+      String key = "web_" + random.nextInt(1_000_000);
+      Agent owner = view.ring().owner(key, null);
+      assertThat(owner).isEqualTo(naive.ring().owner(key, null));
+      assertThat(owner).isEqualTo(view.ring().ownerByFullSearch(key));
+      if (owner != null) {
+        assertThat(view.isAvailable(owner.id())).isTrue();
+        assertThat(view.get(owner.id())).as("the ring holds current records").isSameAs(owner);
+      }
+    }
+  }
+
+  private static Agent randomAgent(SplittableRandom random, int idSpace) {
+    return Agents.named(
+        "agent-" + random.nextInt(idSpace),
+        "gen-" + random.nextInt(3),
+        STATES[random.nextInt(STATES.length)]);
+  }
+
+  private static Agent withState(Agent agent, SplittableRandom random) {
+    return Agents.named(agent.id().value(), agent.name(), STATES[random.nextInt(STATES.length)]);
+  }
+}
