@@ -163,6 +163,17 @@ abstract class AmqpEndpoint {
   }
 
   /**
+   * Drops the current connection at once, as a network failure would (the endpoint restores it by
+   * itself); for fault-injection tests that need the drop at an exact moment.
+   */
+  final void abortConnection() {
+    Connection current = connection;
+    if (current != null) {
+      current.abort(BLOCKED_CLOSE_TIMEOUT_MILLIS);
+    }
+  }
+
+  /**
    * Declares the three queues durable with the configured type (classic: no arguments, exactly as
    * SPEC §3 says), or only checks that they exist when the broker must not declare them.
    */

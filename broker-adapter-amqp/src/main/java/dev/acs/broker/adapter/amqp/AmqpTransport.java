@@ -75,6 +75,17 @@ public final class AmqpTransport implements AutoCloseable {
       AmqpListener listener,
       RedeliveryGuard redeliveries,
       Random addressOrder) {
+    this(settings, identity, listener, redeliveries, addressOrder, AmqpLimits.rabbitMqDefaults());
+  }
+
+  /** With other publish limits than RabbitMQ's defaults; for tests. */
+  AmqpTransport(
+      AmqpSettings settings,
+      BrokerIdentity identity,
+      AmqpListener listener,
+      RedeliveryGuard redeliveries,
+      Random addressOrder,
+      AmqpLimits limits) {
     Objects.requireNonNull(redeliveries, "redeliveries");
     Objects.requireNonNull(addressOrder, "addressOrder");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -91,7 +102,13 @@ public final class AmqpTransport implements AutoCloseable {
     String prefix = "broker " + identity.name() + " (" + identity.id() + ") ";
     this.publisher =
         new AmqpOutboundPublisher(
-            prefix + "publisher", settings, factory, lifecycle, listener, this::stateChanged);
+            prefix + "publisher",
+            settings,
+            factory,
+            lifecycle,
+            listener,
+            this::stateChanged,
+            limits);
     this.inbound =
         new AmqpInboundMessages(
             prefix + "consumer",
