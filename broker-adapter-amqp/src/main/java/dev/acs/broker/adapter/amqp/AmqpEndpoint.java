@@ -342,6 +342,19 @@ abstract class AmqpEndpoint {
    */
   @Nullable String refusal(Throwable failure, String reason) {
     String where = "RabbitMQ at " + (node == null ? settings.endpoint() : node.toString());
+    String tls = AmqpTls.handshakeRefusal(failure, settings);
+    if (tls != null) {
+      return tls;
+    }
+    if (settings.externalAuth()
+        && (failure instanceof com.rabbitmq.client.AuthenticationFailureException
+            || failure instanceof com.rabbitmq.client.PossibleAuthenticationFailureException)) {
+      return where
+          + " refused the EXTERNAL login with the client certificate ("
+          + reason
+          + "); check that RabbitMQ has a user named after the certificate's subject (see"
+          + " ssl_cert_login_from) and that the rabbitmq_auth_mechanism_ssl plugin is enabled";
+    }
     if (failure instanceof QueueTopology.MissingQueueException missing) {
       return where
           + " has no queue '"

@@ -34,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  * @param admin the admin HTTP endpoint (metrics, health, agents); off by default
  * @param publishing what the broker adds to published messages
  * @param redelivery when a message that keeps coming back is set aside
+ * @param tls TLS material of both links beyond the on/off switches
  */
 public record BrokerConfig(
     BrokerIdentity identity,
@@ -50,7 +51,8 @@ public record BrokerConfig(
     @Nullable String logLevel,
     Admin admin,
     Publishing publishing,
-    Redelivery redelivery) {
+    Redelivery redelivery,
+    TlsConfig tls) {
 
   /** Requires every part but the log level. */
   public BrokerConfig {
@@ -74,6 +76,55 @@ public record BrokerConfig(
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(publishing, "publishing");
     Objects.requireNonNull(redelivery, "redelivery");
+    Objects.requireNonNull(tls, "tls");
+    if (tls.rabbitTrustCertificate() != null && !rabbitMq.tls()) {
+      throw new IllegalArgumentException(
+          "--rabbitmq-trust-cert is only used with TLS; add --rabbitmq-tls");
+    }
+    if (tls.rabbitClientCertificate() != null && !rabbitMq.tls()) {
+      throw new IllegalArgumentException(
+          "--rabbitmq-client-cert is only used with TLS; add --rabbitmq-tls");
+    }
+    if (tls.grpcClientCertificate() != null && !grpc.tls()) {
+      throw new IllegalArgumentException(
+          "--grpc-client-cert is only used with TLS; add --grpc-tls");
+    }
+  }
+
+  /** A configuration with {@link TlsConfig#DEFAULTS}. */
+  public BrokerConfig(
+      BrokerIdentity identity,
+      Grpc grpc,
+      RabbitMq rabbitMq,
+      Duration snapshotTimeout,
+      Duration drainTimeout,
+      String routingPolicy,
+      Duration parkTimeout,
+      boolean waitForStickyAgent,
+      Duration outstandingExpiry,
+      Availability routableStates,
+      LogFormat logFormat,
+      @Nullable String logLevel,
+      Admin admin,
+      Publishing publishing,
+      Redelivery redelivery) {
+    this(
+        identity,
+        grpc,
+        rabbitMq,
+        snapshotTimeout,
+        drainTimeout,
+        routingPolicy,
+        parkTimeout,
+        waitForStickyAgent,
+        outstandingExpiry,
+        routableStates,
+        logFormat,
+        logLevel,
+        admin,
+        publishing,
+        redelivery,
+        TlsConfig.DEFAULTS);
   }
 
   /**
