@@ -4,6 +4,7 @@ import dev.acs.broker.adapter.amqp.AmqpAddress;
 import dev.acs.broker.adapter.amqp.QueueType;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.BrokerConfig.LogFormat;
+import dev.acs.broker.app.config.TlsConfig;
 import dev.acs.broker.app.wiring.RoutingPolicies;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
@@ -171,6 +172,69 @@ public final class RunCommand implements Callable<Integer> {
               + " dead connection is noticed about two heartbeats after its last frame."
               + " Env: RABBITMQ_HEARTBEAT. Default: ${DEFAULT-VALUE}.")
   private Duration rabbitHeartbeat = BrokerConfig.RabbitMq.DEFAULT_HEARTBEAT;
+
+  // TLS material of both links (issue 16); docs/configuration.md "TLS" and SECURITY.md.
+
+  @Option(
+      names = "--rabbitmq-trust-cert",
+      paramLabel = "FILE",
+      description =
+          "With --rabbitmq-tls: PEM file of the CA certificates RabbitMQ's certificate must chain"
+              + " to (or a PKCS12/JKS trust store without password); default: the JDK's trust"
+              + " store. Env: RABBITMQ_TRUST_CERT.")
+  private @Nullable Path rabbitTrustCertificate;
+
+  @Option(
+      names = "--rabbitmq-tls-verify-hostname",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      fallbackValue = "true",
+      defaultValue = "true",
+      description =
+          "With --rabbitmq-tls: require RabbitMQ's certificate to name --rabbitmq-host. Turning it"
+              + " off lets anyone with a certificate from a trusted CA impersonate RabbitMQ."
+              + " Env: RABBITMQ_TLS_VERIFY_HOSTNAME. Default: ${DEFAULT-VALUE}.")
+  private boolean rabbitVerifyHostname = true;
+
+  @Option(
+      names = "--rabbitmq-client-cert",
+      paramLabel = "PEM",
+      description =
+          "With --rabbitmq-tls: client certificate (PEM, chain allowed) to present to RabbitMQ."
+              + " Env: RABBITMQ_CLIENT_CERT.")
+  private @Nullable Path rabbitClientCertificate;
+
+  @Option(
+      names = "--rabbitmq-client-key",
+      paramLabel = "PEM",
+      description =
+          "The client certificate's key: unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY)."
+              + " Env: RABBITMQ_CLIENT_KEY.")
+  private @Nullable Path rabbitClientKey;
+
+  @Option(
+      names = "--rabbitmq-auth-mechanism",
+      paramLabel = "MECHANISM",
+      defaultValue = "PLAIN",
+      description =
+          "PLAIN (user name and password) or EXTERNAL (the client certificate names the user;"
+              + " RabbitMQ's rabbitmq_auth_mechanism_ssl plugin). Env: RABBITMQ_AUTH_MECHANISM."
+              + " Default: ${DEFAULT-VALUE}.")
+  private String rabbitAuthMechanism = "PLAIN";
+
+  @Option(
+      names = "--grpc-client-cert",
+      paramLabel = "PEM",
+      description =
+          "With --grpc-tls: client certificate (PEM) to present to the central server."
+              + " Env: GRPC_CLIENT_CERT.")
+  private @Nullable Path grpcClientCertificate;
+
+  @Option(
+      names = "--grpc-client-key",
+      paramLabel = "PEM",
+      description = "The gRPC client certificate's key (PEM, PKCS#8). Env: GRPC_CLIENT_KEY.")
+  private @Nullable Path grpcClientKey;
 
   @Option(
       names = "--broker-id",
@@ -575,7 +639,8 @@ public final class RunCommand implements Callable<Integer> {
           new BrokerConfig.Admin(adminBind.strip(), adminPort, readinessStaleness),
           new BrokerConfig.Publishing(decisionHeaders(), rabbitMessageId),
           new BrokerConfig.Redelivery(maxDeliveries),
-          interop());
+          interop(),
+          tls());
     } catch (IllegalArgumentException invalid) {
       throw new ParameterException(commandSpec().commandLine(), invalid.getMessage(), invalid);
     }
@@ -646,6 +711,25 @@ public final class RunCommand implements Callable<Integer> {
               + "'; write a positive number of seconds, e.g. 5 or 2.5",
           invalid);
     }
+  }
+
+  private TlsConfig tls() {
+    String mechanism = rabbitAuthMechanism.strip().toUpperCase(Locale.ROOT);
+    if (!mechanism.equals("PLAIN") && !mechanism.equals("EXTERNAL")) {
+      throw new IllegalArgumentException(
+          "unknown value '"
+              + rabbitAuthMechanism
+              + "' for --rabbitmq-auth-mechanism (or RABBITMQ_AUTH_MECHANISM); use PLAIN or"
+              + " EXTERNAL");
+    }
+    return new TlsConfig(
+        rabbitTrustCertificate,
+        rabbitVerifyHostname,
+        rabbitClientCertificate,
+        rabbitClientKey,
+        mechanism.equals("EXTERNAL"),
+        grpcClientCertificate,
+        grpcClientKey);
   }
 
   /** The RabbitMQ nodes: {@code --rabbitmq-addresses}, or else the one {@code --rabbitmq-host}. */
@@ -857,6 +941,13 @@ public final class RunCommand implements Callable<Integer> {
     variables.put("--rabbitmq-vhost", "RABBITMQ_VHOST");
     variables.put("--rabbitmq-tls", "RABBITMQ_TLS");
     variables.put("--rabbitmq-heartbeat", "RABBITMQ_HEARTBEAT");
+    variables.put("--rabbitmq-trust-cert", "RABBITMQ_TRUST_CERT");
+    variables.put("--rabbitmq-tls-verify-hostname", "RABBITMQ_TLS_VERIFY_HOSTNAME");
+    variables.put("--rabbitmq-client-cert", "RABBITMQ_CLIENT_CERT");
+    variables.put("--rabbitmq-client-key", "RABBITMQ_CLIENT_KEY");
+    variables.put("--rabbitmq-auth-mechanism", "RABBITMQ_AUTH_MECHANISM");
+    variables.put("--grpc-client-cert", "GRPC_CLIENT_CERT");
+    variables.put("--grpc-client-key", "GRPC_CLIENT_KEY");
     variables.put("--broker-id", "BROKER_ID");
     variables.put("--broker-name", "BROKER_NAME");
     variables.put("--input-queue", "BROKER_INPUT_QUEUE");

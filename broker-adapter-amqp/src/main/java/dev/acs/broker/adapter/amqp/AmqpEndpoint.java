@@ -163,6 +163,17 @@ abstract class AmqpEndpoint {
   }
 
   /**
+   * Drops the current connection at once, as a network failure would (the endpoint restores it by
+   * itself); for fault-injection tests that need the drop at an exact moment.
+   */
+  final void abortConnection() {
+    Connection current = connection;
+    if (current != null) {
+      current.abort(BLOCKED_CLOSE_TIMEOUT_MILLIS);
+    }
+  }
+
+  /**
    * Declares the three queues durable with the configured type (classic: no arguments, exactly as
    * SPEC §3 says), or only checks that they exist when the broker must not declare them.
    */
@@ -331,6 +342,19 @@ abstract class AmqpEndpoint {
    */
   @Nullable String refusal(Throwable failure, String reason) {
     String where = "RabbitMQ at " + (node == null ? settings.endpoint() : node.toString());
+    String tls = AmqpTls.handshakeRefusal(failure, settings);
+    if (tls != null) {
+      return tls;
+    }
+    if (settings.externalAuth()
+        && (failure instanceof com.rabbitmq.client.AuthenticationFailureException
+            || failure instanceof com.rabbitmq.client.PossibleAuthenticationFailureException)) {
+      return where
+          + " refused the EXTERNAL login with the client certificate ("
+          + reason
+          + "); check that RabbitMQ has a user named after the certificate's subject (see"
+          + " ssl_cert_login_from) and that the rabbitmq_auth_mechanism_ssl plugin is enabled";
+    }
     if (failure instanceof QueueTopology.MissingQueueException missing) {
       return where
           + " has no queue '"

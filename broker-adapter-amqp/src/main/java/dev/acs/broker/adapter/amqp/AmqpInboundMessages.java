@@ -41,6 +41,9 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
   static final String DEAD_LETTER_DETAIL_HEADER = "x-dead-letter-detail";
   static final int MAX_DETAIL_LENGTH = 200;
 
+  /** Set on a dead letter whose original headers did not fit beside the broker's own. */
+  static final String ORIGINAL_HEADERS_DROPPED_HEADER = "x-original-headers-dropped";
+
   /** The header in which a RabbitMQ quorum queue counts the earlier deliveries of a message. */
   static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
 
@@ -229,6 +232,18 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
     }
   }
 
+  /** A dead-letter detail cut to {@link #MAX_DETAIL_LENGTH} characters, never inside a pair. */
+  static String shortDetail(String detail) {
+    if (detail.length() <= MAX_DETAIL_LENGTH) {
+      return detail;
+    }
+    int end = MAX_DETAIL_LENGTH;
+    if (Character.isHighSurrogate(detail.charAt(end - 1))) {
+      end--;
+    }
+    return detail.substring(0, end);
+  }
+
   /** The queue's own count of earlier deliveries (quorum queues), or {@code null}. */
   static @Nullable Long deliveryCount(AMQP.BasicProperties properties) {
     Map<String, Object> headers = properties.getHeaders();
@@ -264,34 +279,44 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
       DeadLetterReason reason,
       String detail,
       DeliveryAcknowledgement acknowledgement) {
-    String shortDetail =
-        detail.length() <= MAX_DETAIL_LENGTH ? detail : detail.substring(0, MAX_DETAIL_LENGTH);
+    String shortDetail = shortDetail(detail);
     LOG.warn(
         "Dead-lettering a message from {} (message id {}): {}: {}",
         settings.inputQueue(),
-        original.getMessageId(),
+        AmqpLimits.shortString(original.getMessageId()),
         reason.code(),
         shortDetail);
+    Map<String, Object> ours = new HashMap<>();
+    ours.put(DEAD_LETTER_REASON_HEADER, reason.code());
+    ours.put(DEAD_LETTER_DETAIL_HEADER, shortDetail);
+    ours.put(AmqpOutboundPublisher.ORIGINAL_QUEUE_HEADER, settings.inputQueue());
     Map<String, Object> headers = new HashMap<>();
     if (original.getHeaders() != null) {
       headers.putAll(original.getHeaders());
     }
-    headers.put(DEAD_LETTER_REASON_HEADER, reason.code());
-    headers.put(DEAD_LETTER_DETAIL_HEADER, shortDetail);
-    headers.put(AmqpOutboundPublisher.ORIGINAL_QUEUE_HEADER, settings.inputQueue());
+    headers.putAll(ours);
     // user-id is checked against the publishing user and expiration would delete the evidence.
+    // amqp-client decoded the short strings leniently (invalid UTF-8 as U+FFFD), so one may no
+    // longer fit: such a property is left out rather than break the dead-lettering.
     AMQP.BasicProperties.Builder properties =
         new AMQP.BasicProperties.Builder()
-            .contentType(original.getContentType())
-            .contentEncoding(original.getContentEncoding())
+            .contentType(AmqpLimits.shortString(original.getContentType()))
+            .contentEncoding(AmqpLimits.shortString(original.getContentEncoding()))
             .priority(original.getPriority())
-            .correlationId(original.getCorrelationId())
-            .replyTo(original.getReplyTo())
-            .messageId(original.getMessageId())
+            .correlationId(AmqpLimits.shortString(original.getCorrelationId()))
+            .replyTo(AmqpLimits.shortString(original.getReplyTo()))
+            .messageId(AmqpLimits.shortString(original.getMessageId()))
             .timestamp(original.getTimestamp())
-            .type(original.getType())
-            .appId(original.getAppId())
+            .type(AmqpLimits.shortString(original.getType()))
+            .appId(AmqpLimits.shortString(original.getAppId()))
             .deliveryMode(PERSISTENT);
+    String problem = publisher.problem(properties.headers(headers).build(), body);
+    if (problem != null) {
+      // The original headers plus ours no longer fit: keep the body and the reason, which is what
+      // the dead-letter queue is for, and say what was dropped.
+      headers = new HashMap<>(ours);
+      headers.put(ORIGINAL_HEADERS_DROPPED_HEADER, shortDetail(problem));
+    }
     publisher
         .publish(settings.deadLetterQueue(), properties, headers, body)
         .whenComplete(

@@ -6,6 +6,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.acs.broker.core.message.Destination;
 import dev.acs.broker.core.message.OutboundMessage;
+import dev.acs.broker.core.message.PublishException;
+import dev.acs.broker.core.message.PublishFailure;
 import dev.acs.broker.core.port.OutboundPublisher;
 import java.io.IOException;
 import java.util.Collections;
@@ -42,15 +44,19 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
     final Channel channel;
     final long generation;
     final ConfirmTracker tracker;
+    final int frameMax;
 
     Session(Channel channel, long generation, ConfirmTracker tracker) {
       this.channel = channel;
       this.generation = generation;
       this.tracker = tracker;
+      com.rabbitmq.client.Connection connection = channel.getConnection();
+      this.frameMax = connection == null ? 0 : connection.getFrameMax();
     }
   }
 
   private final ReentrantLock publishLock = new ReentrantLock();
+  private final AmqpLimits limits;
   private final ConfirmTracker.Observer confirmObserver;
   private volatile @Nullable Session session;
 
@@ -61,7 +67,26 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
       ScheduledExecutorService lifecycle,
       AmqpListener listener,
       Runnable onStateChange) {
+    this(
+        connectionName,
+        settings,
+        factory,
+        lifecycle,
+        listener,
+        onStateChange,
+        AmqpLimits.rabbitMqDefaults());
+  }
+
+  AmqpOutboundPublisher(
+      String connectionName,
+      AmqpSettings settings,
+      ConnectionFactory factory,
+      ScheduledExecutorService lifecycle,
+      AmqpListener listener,
+      Runnable onStateChange,
+      AmqpLimits limits) {
     super("publisher", connectionName, settings, factory, lifecycle, listener, onStateChange);
+    this.limits = limits;
     this.confirmObserver =
         new ConfirmTracker.Observer() {
           @Override
@@ -117,6 +142,9 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
       queue = settings.deadLetterQueue();
       headers = new HashMap<>(message.headers().size() + 2);
       headers.putAll(message.headers());
+      headers.computeIfPresent(
+          AmqpInboundMessages.DEAD_LETTER_DETAIL_HEADER,
+          (name, detail) -> AmqpInboundMessages.shortDetail(String.valueOf(detail)));
       headers.put(ORIGINAL_QUEUE_HEADER, settings.inputQueue());
     } else {
       queue = settings.outputQueue();
@@ -127,7 +155,8 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
     AMQP.BasicProperties.Builder properties =
         new AMQP.BasicProperties.Builder().deliveryMode(PERSISTENT);
     if (withMessageId) {
-      properties.messageId(message.messageId());
+      // An id that cannot be a short string stays in the body only, for every destination.
+      properties.messageId(AmqpLimits.shortString(message.messageId()));
     }
     return publish(queue, properties, headers, message.body());
   }
@@ -149,6 +178,11 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
               "the publisher channel to " + settings.endpoint() + " is not open"));
     }
     AMQP.BasicProperties built = properties.headers(headers.isEmpty() ? null : headers).build();
+    String problem = limits.problem(built, body, current.frameMax);
+    if (problem != null) {
+      return CompletableFuture.failedFuture(
+          new PublishException(new PublishFailure.Unpublishable(problem)));
+    }
     publishLock.lock();
     try {
       long seqNo = current.channel.getNextPublishSeqNo();
@@ -158,11 +192,35 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
       } catch (IOException | AlreadyClosedException failure) {
         LOG.debug("publish {} failed locally: {}", seqNo, failure.toString());
         current.tracker.sendFailed(seqNo, "publish failed: " + describe(failure));
+      } catch (IllegalArgumentException doesNotFit) {
+        // A value AmqpLimits did not foresee. amqp-client counted the sequence number before it
+        // failed to encode, so this channel's confirms would now be matched to the wrong publishes:
+        // replace the channel (its other unconfirmed publishes fail and are retried).
+        LOG.warn(
+            "A message did not fit AMQP ({}); reopening the publisher channel to keep confirms"
+                + " in step",
+            doesNotFit.getMessage());
+        current.tracker.unpublishable(
+            seqNo, "the message does not fit AMQP: " + doesNotFit.getMessage());
+        try {
+          lifecycle().execute(() -> abortQuietly(current.channel));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+          LOG.debug("transport closing; the channel goes with it");
+        }
       }
       return confirmed;
     } finally {
       publishLock.unlock();
     }
+  }
+
+  /**
+   * Why a publish with these properties and body cannot go out on the current channel, or {@code
+   * null} when it fits (or no channel is open: then the publish fails as a transport failure).
+   */
+  @Nullable String problem(AMQP.BasicProperties properties, byte[] body) {
+    Session current = session;
+    return limits.problem(properties, body, current == null ? 0 : current.frameMax);
   }
 
   /** How many publishes await their confirm on the current channel. */

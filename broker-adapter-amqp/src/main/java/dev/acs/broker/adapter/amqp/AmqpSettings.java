@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param virtualHost virtual host, {@code "/"} by default
  * @param tls whether to connect with TLS
  * @param tlsVerifyHostname with TLS, whether the server certificate must match {@code host}
- * @param trustStore with TLS, a PKCS12/JKS trust store; {@code null} uses the JVM default
+ * @param trustStore with TLS, a PEM file of CA certificates or a PKCS12/JKS trust store; {@code
+ *     null} uses the JVM default
  * @param trustStorePassword the trust store's password, or {@code null}
  * @param inputQueue the queue consumed ({@code broker_input_queue})
  * @param outputQueue the queue published to ({@code server_input_queue})
@@ -36,6 +37,12 @@ import org.jspecify.annotations.Nullable;
  *     message-id} property (the body's {@code message_id}); {@code true} by default. Leaving it out
  *     saves RabbitMQ work per message (docs/performance.md); the body keeps its {@code message_id}
  *     and dead letters keep the original properties either way
+ * @param clientCertificate with TLS, a PEM file with the client certificate (and its chain) to
+ *     present, or {@code null} for none; needs {@code clientKey}
+ * @param clientKey the unencrypted PKCS#8 PEM key of {@code clientCertificate}, or {@code null}
+ * @param externalAuth log in with the SASL {@code EXTERNAL} mechanism (RabbitMQ's {@code
+ *     rabbitmq_auth_mechanism_ssl} plugin takes the user name from the client certificate) instead
+ *     of user name and password; needs a client certificate
  * @param addresses every node the broker may connect to, {@code host}/{@code port} first; each
  *     connection tries them in a new random order on every (re)connect, so replicas spread over a
  *     cluster and land on a live node. A one-element list is the single-node form
@@ -65,6 +72,9 @@ public record AmqpSettings(
     Duration reconnectMax,
     Duration heartbeat,
     boolean publishMessageId,
+    @Nullable Path clientCertificate,
+    @Nullable Path clientKey,
+    boolean externalAuth,
     List<AmqpAddress> addresses,
     QueueType queueType,
     boolean declareQueues) {
@@ -134,6 +144,20 @@ public record AmqpSettings(
     }
     if (trustStore != null && !tls) {
       throw new IllegalArgumentException("a trustStore is set but tls is off");
+    }
+    if ((clientCertificate == null) != (clientKey == null)) {
+      throw new IllegalArgumentException(
+          "a client certificate needs its key and a key its certificate; got certificate "
+              + clientCertificate
+              + " and key "
+              + clientKey);
+    }
+    if (clientCertificate != null && !tls) {
+      throw new IllegalArgumentException("a client certificate is set but tls is off");
+    }
+    if (externalAuth && clientCertificate == null) {
+      throw new IllegalArgumentException(
+          "the EXTERNAL mechanism logs in with the client certificate, but none is set");
     }
     if (addresses == null || addresses.isEmpty()) {
       addresses = List.of(new AmqpAddress(host, port));
@@ -210,6 +234,8 @@ public record AmqpSettings(
         + heartbeat
         + ", publishMessageId="
         + publishMessageId
+        + (clientCertificate == null ? "" : ", clientCertificate=" + clientCertificate)
+        + (externalAuth ? ", auth=EXTERNAL" : "")
         + ", queueType="
         + queueType.wireName()
         + ", declareQueues="
@@ -261,6 +287,9 @@ public record AmqpSettings(
     private Duration reconnectMax = Duration.ofSeconds(30);
     private Duration heartbeat = DEFAULT_HEARTBEAT;
     private boolean publishMessageId = true;
+    private @Nullable Path clientCertificate;
+    private @Nullable Path clientKey;
+    private boolean externalAuth;
     private List<AmqpAddress> addresses = List.of();
     private QueueType queueType = QueueType.CLASSIC;
     private boolean declareQueues = true;
@@ -288,6 +317,9 @@ public record AmqpSettings(
       reconnectMax = s.reconnectMax;
       heartbeat = s.heartbeat;
       publishMessageId = s.publishMessageId;
+      clientCertificate = s.clientCertificate;
+      clientKey = s.clientKey;
+      externalAuth = s.externalAuth;
       addresses = s.addresses.size() == 1 ? List.of() : s.addresses;
       queueType = s.queueType;
       declareQueues = s.declareQueues;
@@ -408,6 +440,21 @@ public record AmqpSettings(
       return this;
     }
 
+    /** A client certificate (PEM) and its unencrypted PKCS#8 PEM key for TLS, or nulls for none. */
+    public Builder clientCertificate(@Nullable Path certificate, @Nullable Path key) {
+      clientCertificate = certificate;
+      clientKey = key;
+      return this;
+    }
+
+    /**
+     * Whether to log in with SASL {@code EXTERNAL} (the client certificate) instead of a password.
+     */
+    public Builder externalAuth(boolean value) {
+      externalAuth = value;
+      return this;
+    }
+
     /**
      * Every node of a cluster, replacing {@link #host}/{@link #port}: each (re)connect tries them
      * in a new random order.
@@ -457,6 +504,9 @@ public record AmqpSettings(
           reconnectMax,
           heartbeat,
           publishMessageId,
+          clientCertificate,
+          clientKey,
+          externalAuth,
           addresses,
           queueType,
           declareQueues);

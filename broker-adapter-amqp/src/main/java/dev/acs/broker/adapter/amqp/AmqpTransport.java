@@ -5,12 +5,6 @@ import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.application.RedeliveryGuard;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Random;
@@ -18,9 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +75,17 @@ public final class AmqpTransport implements AutoCloseable {
       AmqpListener listener,
       RedeliveryGuard redeliveries,
       Random addressOrder) {
+    this(settings, identity, listener, redeliveries, addressOrder, AmqpLimits.rabbitMqDefaults());
+  }
+
+  /** With other publish limits than RabbitMQ's defaults; for tests. */
+  AmqpTransport(
+      AmqpSettings settings,
+      BrokerIdentity identity,
+      AmqpListener listener,
+      RedeliveryGuard redeliveries,
+      Random addressOrder,
+      AmqpLimits limits) {
     Objects.requireNonNull(redeliveries, "redeliveries");
     Objects.requireNonNull(addressOrder, "addressOrder");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -100,7 +102,13 @@ public final class AmqpTransport implements AutoCloseable {
     String prefix = "broker " + identity.name() + " (" + identity.id() + ") ";
     this.publisher =
         new AmqpOutboundPublisher(
-            prefix + "publisher", settings, factory, lifecycle, listener, this::stateChanged);
+            prefix + "publisher",
+            settings,
+            factory,
+            lifecycle,
+            listener,
+            this::stateChanged,
+            limits);
     this.inbound =
         new AmqpInboundMessages(
             prefix + "consumer",
@@ -221,34 +229,7 @@ public final class AmqpTransport implements AutoCloseable {
     // back.
     factory.setAutomaticRecoveryEnabled(false);
     factory.setTopologyRecoveryEnabled(false);
-    if (settings.tls()) {
-      factory.useSslProtocol(sslContext(settings.trustStore(), settings.trustStorePassword()));
-      if (settings.tlsVerifyHostname()) {
-        factory.enableHostnameVerification();
-      }
-    }
+    AmqpTls.configure(factory, settings);
     return factory;
-  }
-
-  private static SSLContext sslContext(@Nullable Path trustStore, @Nullable String password) {
-    try {
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      if (trustStore == null) {
-        trust.init((KeyStore) null); // the JVM's default trust store
-      } else {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        try (InputStream in = Files.newInputStream(trustStore)) {
-          store.load(in, password == null ? null : password.toCharArray());
-        }
-        trust.init(store);
-      }
-      SSLContext context = SSLContext.getInstance("TLSv1.3");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(
-          "cannot set up TLS with trust store " + trustStore + ": " + e.getMessage(), e);
-    }
   }
 }

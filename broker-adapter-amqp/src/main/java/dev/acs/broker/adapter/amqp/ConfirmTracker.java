@@ -1,5 +1,7 @@
 package dev.acs.broker.adapter.amqp;
 
+import dev.acs.broker.core.message.PublishException;
+import dev.acs.broker.core.message.PublishFailure;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -22,11 +24,11 @@ import org.jspecify.annotations.Nullable;
 final class ConfirmTracker {
 
   /** Raised into a future whose publish the server refused, returned, or lost. */
-  static final class PublishFailedException extends Exception {
+  static final class PublishFailedException extends PublishException {
     private static final long serialVersionUID = 1L;
 
     PublishFailedException(String message) {
-      super(message, null, false, false);
+      super(new PublishFailure.TransportFailure(message));
     }
   }
 
@@ -87,6 +89,18 @@ final class ConfirmTracker {
     Pending pending = outstanding.remove(seqNo);
     if (pending != null) {
       fail(pending, reason);
+    }
+  }
+
+  /**
+   * The send of {@code seqNo} failed because of the message itself: fail its future as {@link
+   * PublishFailure.Unpublishable}, which is no transport failure and not counted as one.
+   */
+  void unpublishable(long seqNo, String reason) {
+    Pending pending = outstanding.remove(seqNo);
+    if (pending != null) {
+      pending.future.completeExceptionally(
+          new PublishException(new PublishFailure.Unpublishable(reason)));
     }
   }
 

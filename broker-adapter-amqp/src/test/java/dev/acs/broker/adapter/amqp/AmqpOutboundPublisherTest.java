@@ -1,8 +1,13 @@
 package dev.acs.broker.adapter.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -11,8 +16,10 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.acs.broker.core.message.Destination;
 import dev.acs.broker.core.message.OutboundMessage;
+import dev.acs.broker.core.message.PublishFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -93,6 +100,83 @@ class AmqpOutboundPublisherTest {
     assertThat(properties.getMessageId()).isEqualTo("k3x9qa");
     assertThat(properties.getHeaders())
         .containsKeys("x-dead-letter-reason", AmqpOutboundPublisher.ORIGINAL_QUEUE_HEADER);
+  }
+
+  @Test
+  void anIdThatIsNoShortString_isLeftOutOfTheProperty_forEveryDestination() throws Exception {
+    for (String id : new String[] {"x".repeat(5000), "é".repeat(128), "id\uD800"}) {
+      for (Destination destination : Destination.values()) {
+        org.mockito.Mockito.reset(channel);
+        OutboundMessage message = new OutboundMessage(destination, BODY, Map.of(), id);
+
+        assertThat(published(AmqpSettings.defaults(), message).getMessageId())
+            .as("%s to %s", id.length(), destination)
+            .isNull();
+      }
+    }
+    org.mockito.Mockito.reset(channel);
+    OutboundMessage longest =
+        new OutboundMessage(Destination.SERVER, BODY, Map.of(), "x".repeat(255));
+    assertThat(published(AmqpSettings.defaults(), longest).getMessageId()).hasSize(255);
+  }
+
+  @Test
+  void aMessageOverTheLimits_failsAsUnpublishable_withoutTouchingTheChannel() throws Exception {
+    AmqpOutboundPublisher publisher = openPublisher(new AmqpLimits(BODY.length - 1));
+
+    CompletableFuture<Void> result = publisher.publish(toServer()).toCompletableFuture();
+
+    assertThat(result).isCompletedExceptionally();
+    assertThat(failureOf(result))
+        .isInstanceOf(PublishFailure.Unpublishable.class)
+        .extracting(PublishFailure::detail)
+        .asString()
+        .startsWith("body of " + BODY.length + " bytes is larger than");
+    verify(channel, never())
+        .basicPublish(any(), any(), anyBoolean(), any(AMQP.BasicProperties.class), any());
+  }
+
+  @Test
+  void basicPublishRefusingTheMessage_failsItAsUnpublishable_andReplacesTheChannel()
+      throws Exception {
+    AmqpOutboundPublisher publisher = openPublisher(AmqpLimits.rabbitMqDefaults());
+    doThrow(new IllegalArgumentException("Short string too long"))
+        .when(channel)
+        .basicPublish(any(), any(), anyBoolean(), any(AMQP.BasicProperties.class), any());
+    when(channel.isOpen()).thenReturn(true);
+
+    CompletableFuture<Void> result = publisher.publish(toServer()).toCompletableFuture();
+
+    assertThat(failureOf(result))
+        .isEqualTo(
+            new PublishFailure.Unpublishable(
+                "the message does not fit AMQP: Short string too long"));
+    // The client counted a sequence number the server never saw: the channel must go.
+    verify(channel, timeout(5_000)).abort();
+  }
+
+  private AmqpOutboundPublisher openPublisher(AmqpLimits limits) throws Exception {
+    when(channel.getNextPublishSeqNo()).thenReturn(1L);
+    AmqpOutboundPublisher publisher =
+        new AmqpOutboundPublisher(
+            "broker test publisher",
+            AmqpSettings.defaults(),
+            mock(ConnectionFactory.class),
+            lifecycle,
+            AmqpListener.NONE,
+            () -> {},
+            limits);
+    publisher.opened(channel, 1);
+    return publisher;
+  }
+
+  private static PublishFailure failureOf(CompletableFuture<Void> result) {
+    try {
+      result.join();
+    } catch (java.util.concurrent.CompletionException failed) {
+      return PublishFailure.of(failed);
+    }
+    throw new AssertionError("the publish did not fail");
   }
 
   @Test

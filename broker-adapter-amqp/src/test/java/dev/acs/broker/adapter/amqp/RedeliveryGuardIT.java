@@ -95,12 +95,15 @@ class RedeliveryGuardIT {
       channel.basicPublish("", settings.inputQueue(), null, body);
       channel.waitForConfirmsOrDie(10_000);
 
-      // The listener hears of the dead letter on its publisher confirm, which may come a moment
-      // after RabbitMQ already counts the message in the queue.
+      // The dead letter is counted (and the input acked) once its confirm arrives, which may be
+      // a moment after RabbitMQ shows it in the queue.
       Await.until(
-          () -> messageCount(settings.deadLetterQueue()) == 1 && !deadLetterReasons.isEmpty(),
+          () ->
+              messageCount(settings.deadLetterQueue()) == 1
+                  && deadLetterReasons.size() == 1
+                  && messageCount(settings.inputQueue()) == 0,
           Duration.ofSeconds(10),
-          () -> "the looping message in the dead-letter queue, reported to the listener");
+          () -> "the looping message in the dead-letter queue, confirmed");
       consuming.cancel();
 
       assertThat(handled).hasValue(MAX_DELIVERIES);

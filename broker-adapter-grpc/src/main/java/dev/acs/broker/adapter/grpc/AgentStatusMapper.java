@@ -21,6 +21,9 @@ final class AgentStatusMapper {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentStatusMapper.class);
 
+  /** How much of a server-sent text a log line shows. */
+  static final int MAX_LOGGED_CHARS = 80;
+
   /** The update carried by one response of the stream or of the liveness probe. */
   AgentStatusUpdate toUpdate(AgentStatusResponse response) {
     List<Agent> agents = new ArrayList<>(response.getAgentsCount());
@@ -33,14 +36,25 @@ final class AgentStatusMapper {
   /** The agent described by {@code info}, or empty when it has no usable id. */
   Optional<Agent> toAgent(AgentInfo info) {
     if (info.getAgentId().isBlank()) {
+      // The name is cut and its control characters replaced, and only the metric count is shown:
+      // the server's text must not flood or forge log lines (found by StatusMessageFuzzTest).
       LOG.warn(
-          "Skipping an agent without an id in the status update (name '{}', metrics {})",
-          info.getAgentName(),
-          info.getMetricsMap());
+          "Skipping an agent without an id in the status update (name '{}', {} metrics)",
+          printable(info.getAgentName()),
+          info.getMetricsCount());
       return Optional.empty();
     }
     return Optional.of(
         Agent.fromStatus(
             info.getAgentId(), info.getAgentName(), info.getLastSeen(), info.getMetricsMap()));
+  }
+
+  /** At most {@value #MAX_LOGGED_CHARS} characters of {@code text}, control characters as '?'. */
+  static String printable(String text) {
+    String cut =
+        text.length() <= MAX_LOGGED_CHARS ? text : text.substring(0, MAX_LOGGED_CHARS) + "...";
+    StringBuilder out = new StringBuilder(cut.length());
+    cut.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return out.toString();
   }
 }

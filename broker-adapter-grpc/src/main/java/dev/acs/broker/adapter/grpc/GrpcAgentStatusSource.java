@@ -615,6 +615,7 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
       }
       text.append(" (").append(firstLine(root.toString())).append(')');
     }
+    text.append(TlsFailureHint.of(status.getCause()));
     return text.toString();
   }
 

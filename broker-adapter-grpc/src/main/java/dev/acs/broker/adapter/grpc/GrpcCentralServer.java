@@ -135,16 +135,34 @@ public final class GrpcCentralServer implements AutoCloseable {
     if (!settings.tls()) {
       return InsecureChannelCredentials.create();
     }
+    // grpc-netty offers TLS 1.3 and 1.2 only, and verifies the server's host name.
+    TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
     Path trust = settings.trustCertificate();
-    if (trust == null) {
-      return TlsChannelCredentials.create();
+    if (trust != null) {
+      try {
+        tls.trustManager(trust.toFile());
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot read the gRPC trust certificate (a PEM file of CA certificates) at " + trust,
+            e);
+      }
     }
-    try {
-      return TlsChannelCredentials.newBuilder().trustManager(trust.toFile()).build();
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot read the gRPC trust certificate (a PEM file of CA certificates) at " + trust, e);
+    GrpcSettings.ClientCertificate client = settings.clientCertificate();
+    if (client != null) {
+      try {
+        tls.keyManager(client.certificate().toFile(), client.key().toFile());
+      } catch (IOException | RuntimeException e) {
+        throw new UncheckedIOException(
+            "cannot read the gRPC client certificate "
+                + client.certificate()
+                + " or its key "
+                + client.key()
+                + " (PEM files): "
+                + e.getMessage(),
+            e instanceof IOException io ? io : new IOException(e));
+      }
     }
+    return tls.build();
   }
 
   private static ManagedChannel newChannel(GrpcSettings settings, ChannelCredentials credentials) {

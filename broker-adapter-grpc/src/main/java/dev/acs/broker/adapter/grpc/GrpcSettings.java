@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param backoffMultiplier how much each further delay grows ({@code >= 1})
  * @param backoffJitter the random spread of each delay, as a fraction in {@code [0, 1)}
  * @param backoffMax the longest delay
+ * @param clientCertificate with TLS, the certificate and key to present to a central server that
+ *     asks for one (mutual TLS), or {@code null} for none
  */
 public record GrpcSettings(
     String host,
@@ -39,7 +41,8 @@ public record GrpcSettings(
     Duration backoffInitial,
     double backoffMultiplier,
     double backoffJitter,
-    Duration backoffMax) {
+    Duration backoffMax,
+    @Nullable ClientCertificate clientCertificate) {
 
   /** Default deadline of {@code RegisterBroker}. */
   public static final Duration DEFAULT_REGISTRATION_DEADLINE = Duration.ofSeconds(5);
@@ -73,6 +76,10 @@ public record GrpcSettings(
     if (trustCertificate != null && !tls) {
       throw new IllegalArgumentException(
           "a trust certificate (" + trustCertificate + ") is only used with TLS; enable TLS");
+    }
+    if (clientCertificate != null && !tls) {
+      throw new IllegalArgumentException(
+          "a client certificate (" + clientCertificate.certificate() + ") needs TLS; enable TLS");
     }
     requirePositive("registration deadline", registrationDeadline);
     requirePositive("liveness interval", livenessInterval);
@@ -122,7 +129,8 @@ public record GrpcSettings(
         Duration.ofSeconds(1),
         1.6,
         0.2,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        null);
   }
 
   /** These settings with TLS on, trusting the CAs in {@code trustCertificate} if not null. */
@@ -139,7 +147,43 @@ public record GrpcSettings(
         backoffInitial,
         backoffMultiplier,
         backoffJitter,
-        backoffMax);
+        backoffMax,
+        clientCertificate);
+  }
+
+  /**
+   * These settings with a client certificate for mutual TLS ({@code null} for none); TLS must be
+   * on.
+   */
+  public GrpcSettings withClientCertificate(@Nullable ClientCertificate certificate) {
+    return new GrpcSettings(
+        host,
+        port,
+        tls,
+        trustCertificate,
+        registrationDeadline,
+        livenessInterval,
+        probeDeadline,
+        maxInboundMessageBytes,
+        backoffInitial,
+        backoffMultiplier,
+        backoffJitter,
+        backoffMax,
+        certificate);
+  }
+
+  /**
+   * A client certificate for mutual TLS.
+   *
+   * @param certificate a PEM file with the certificate (and its chain)
+   * @param key the PEM file of its private key (PKCS#8, or PKCS#1 for RSA)
+   */
+  public record ClientCertificate(Path certificate, Path key) {
+    /** Requires both files. */
+    public ClientCertificate {
+      Objects.requireNonNull(certificate, "certificate");
+      Objects.requireNonNull(key, "key");
+    }
   }
 
   /** These settings with another registration deadline. */
@@ -156,7 +200,8 @@ public record GrpcSettings(
         backoffInitial,
         backoffMultiplier,
         backoffJitter,
-        backoffMax);
+        backoffMax,
+        clientCertificate);
   }
 
   /** These settings with another probe period and probe deadline. */
@@ -173,7 +218,8 @@ public record GrpcSettings(
         backoffInitial,
         backoffMultiplier,
         backoffJitter,
-        backoffMax);
+        backoffMax,
+        clientCertificate);
   }
 
   /** These settings with another largest inbound message. */
@@ -190,7 +236,8 @@ public record GrpcSettings(
         backoffInitial,
         backoffMultiplier,
         backoffJitter,
-        backoffMax);
+        backoffMax,
+        clientCertificate);
   }
 
   /** These settings with another backoff. */
@@ -208,7 +255,8 @@ public record GrpcSettings(
         initial,
         multiplier,
         jitter,
-        max);
+        max,
+        clientCertificate);
   }
 
   /**

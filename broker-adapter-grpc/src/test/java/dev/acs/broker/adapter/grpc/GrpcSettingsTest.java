@@ -88,7 +88,20 @@ class GrpcSettingsTest {
                     Duration.ofSeconds(1),
                     1.6,
                     0.2,
-                    Duration.ofSeconds(1)))
+                    Duration.ofSeconds(1),
+                    null))
         .hasMessageContaining("only used with TLS");
+  }
+
+  @Test
+  void clientCertificateWithoutTls_isRejected() {
+    GrpcSettings plaintext = GrpcSettings.defaults("h", 1);
+    GrpcSettings.ClientCertificate client =
+        new GrpcSettings.ClientCertificate(Path.of("client.pem"), Path.of("client.key"));
+
+    assertThatThrownBy(() -> plaintext.withClientCertificate(client))
+        .hasMessageContaining("needs TLS");
+    assertThat(plaintext.withTls(null).withClientCertificate(client).clientCertificate())
+        .isEqualTo(client);
   }
 }

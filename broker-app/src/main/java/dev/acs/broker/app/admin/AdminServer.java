@@ -122,11 +122,23 @@ public final class AdminServer implements LifecycleParticipant {
     created.start();
     server = created;
     executor = pool;
-    LOG.info(
-        "Admin endpoint listening on http://{}:{} ({})",
-        bindAddress,
-        created.getAddress().getPort(),
-        String.join(", ", PATHS));
+    if (created.getAddress().getAddress().isLoopbackAddress()) {
+      LOG.info(
+          "Admin endpoint listening on http://{}:{} ({}); loopback only, so only this host can"
+              + " reach it",
+          bindAddress,
+          created.getAddress().getPort(),
+          String.join(", ", PATHS));
+    } else {
+      // It has no authentication: say so whenever someone opens it beyond this host.
+      LOG.warn(
+          "Admin endpoint listening on http://{}:{} ({}) beyond loopback, without"
+              + " authentication: anyone who can reach this address sees the broker's metrics and"
+              + " agents; keep it behind a firewall or use --admin-bind 127.0.0.1",
+          bindAddress,
+          created.getAddress().getPort(),
+          String.join(", ", PATHS));
+    }
   }
 
   /** The address listened on; its port is useful when 0 was asked for. */

@@ -38,6 +38,7 @@ import org.jspecify.annotations.Nullable;
  * @param publishing what the broker adds to published messages
  * @param redelivery when a message that keeps coming back is set aside
  * @param interop how the broker meets the real central server's behaviours (SPEC §7)
+ * @param tls TLS material of both links beyond the on/off switches
  */
 public record BrokerConfig(
     BrokerIdentity identity,
@@ -55,7 +56,8 @@ public record BrokerConfig(
     Admin admin,
     Publishing publishing,
     Redelivery redelivery,
-    Interop interop) {
+    Interop interop,
+    TlsConfig tls) {
 
   /** Requires every part but the log level. */
   public BrokerConfig {
@@ -80,9 +82,22 @@ public record BrokerConfig(
     Objects.requireNonNull(publishing, "publishing");
     Objects.requireNonNull(redelivery, "redelivery");
     Objects.requireNonNull(interop, "interop");
+    Objects.requireNonNull(tls, "tls");
+    if (tls.rabbitTrustCertificate() != null && !rabbitMq.tls()) {
+      throw new IllegalArgumentException(
+          "--rabbitmq-trust-cert is only used with TLS; add --rabbitmq-tls");
+    }
+    if (tls.rabbitClientCertificate() != null && !rabbitMq.tls()) {
+      throw new IllegalArgumentException(
+          "--rabbitmq-client-cert is only used with TLS; add --rabbitmq-tls");
+    }
+    if (tls.grpcClientCertificate() != null && !grpc.tls()) {
+      throw new IllegalArgumentException(
+          "--grpc-client-cert is only used with TLS; add --grpc-tls");
+    }
   }
 
-  /** A configuration with the default {@link Interop} settings. */
+  /** A configuration with the default {@link Interop} settings and {@link TlsConfig#DEFAULTS}. */
   public BrokerConfig(
       BrokerIdentity identity,
       Grpc grpc,
@@ -115,7 +130,8 @@ public record BrokerConfig(
         admin,
         publishing,
         redelivery,
-        Interop.DEFAULTS);
+        Interop.DEFAULTS,
+        TlsConfig.DEFAULTS);
   }
 
   /**

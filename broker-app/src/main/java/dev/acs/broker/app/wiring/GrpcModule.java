@@ -7,6 +7,7 @@ import dev.acs.broker.adapter.grpc.GrpcCentralServer;
 import dev.acs.broker.adapter.grpc.GrpcListener;
 import dev.acs.broker.adapter.grpc.GrpcSettings;
 import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.app.config.TlsConfig;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.port.AgentStatusSource;
 import java.time.Clock;
@@ -41,7 +42,15 @@ public final class GrpcModule {
     if (deadline != null) {
       settings = settings.withRegistrationDeadline(deadline);
     }
-    return grpc.tls() ? settings.withTls(grpc.trustCertificate()) : settings;
+    if (!grpc.tls()) {
+      return settings;
+    }
+    TlsConfig tls = config.tls();
+    GrpcSettings.ClientCertificate client =
+        tls.grpcClientCertificate() == null || tls.grpcClientKey() == null
+            ? null
+            : new GrpcSettings.ClientCertificate(tls.grpcClientCertificate(), tls.grpcClientKey());
+    return settings.withTls(grpc.trustCertificate()).withClientCertificate(client);
   }
 
   @Provides

@@ -40,7 +40,9 @@ final class Ledger {
   /** An id arrived on the output queue, routed to {@code receiver} with {@code status}. */
   void delivered(String id, String receiver, String status) {
     delivered.merge(id, 1, Integer::sum);
-    receivers.put(id, receiver);
+    if (receiver != null) { // an ERROR forwarded unchanged may have none
+      receivers.put(id, receiver);
+    }
     if ("error".equals(status)) {
       errorOutputs.incrementAndGet();
     }

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * installed {@code rabbitmqctl} controls it with {@code -n <node>}. When run as root, the installed
  * wrappers switch to the {@code rabbitmq} user, so the directories are given to it.
  */
-final class PrivateRabbitNode implements AutoCloseable {
+public final class PrivateRabbitNode implements AutoCloseable {
 
   private static final long COMMAND_TIMEOUT_SECONDS = 90;
 
@@ -35,6 +35,7 @@ final class PrivateRabbitNode implements AutoCloseable {
   private final Path directory;
   private int distPort;
   private final Thread shutdownHook;
+  private int extraPort;
 
   private PrivateRabbitNode(String node, int amqpPort, Path directory) {
     this.node = node;
@@ -42,6 +43,51 @@ final class PrivateRabbitNode implements AutoCloseable {
     this.directory = directory;
     this.shutdownHook = new Thread(this::stopQuietly, "private-rabbit-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * More for a node's set-up (the TLS tests use it): plugins to enable, and lines for {@code
+   * rabbitmq.conf} in which {@code {extraPort}} stands for one more free loopback port (a TLS
+   * listener, say), which {@link #extraPort()} tells afterwards.
+   */
+  public record Extras(List<String> plugins, List<String> configLines) {}
+
+  /** Starts a node with {@code extras} on free loopback ports; see {@link #start()}. */
+  public static PrivateRabbitNode start(Extras extras) throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      String node = "broker-sec-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
+      int amqpPort = freePort();
+      int distPort = freePort();
+      int extra = freePort();
+      Path directory = Files.createTempDirectory("broker-sec-rabbit");
+      Files.createDirectories(directory.resolve("mnesia"));
+      Files.createDirectories(directory.resolve("log"));
+      Files.writeString(
+          directory.resolve("enabled_plugins"), "[" + String.join(",", extras.plugins()) + "].\n");
+      StringBuilder config = new StringBuilder("listeners.tcp.1 = 127.0.0.1:" + amqpPort + "\n");
+      for (String line : extras.configLines()) {
+        config.append(line.replace("{extraPort}", String.valueOf(extra))).append('\n');
+      }
+      Files.writeString(directory.resolve("rabbitmq.conf"), config.toString());
+      run(List.of("chmod", "755", directory.toString()), Map.of(), false);
+      run(List.of("chown", "-R", "rabbitmq:rabbitmq", directory.toString()), Map.of(), false);
+      PrivateRabbitNode candidate = new PrivateRabbitNode(node, amqpPort, directory);
+      candidate.extraPort = extra;
+      try {
+        candidate.launch(distPort);
+        return candidate;
+      } catch (IOException failed) {
+        last = failed;
+        candidate.close();
+      }
+    }
+    throw last;
+  }
+
+  /** The port {@code {extraPort}} stood for in {@link Extras#configLines()}, or 0. */
+  public int extraPort() {
+    return extraPort;
   }
 
   /** Starts a node on free loopback ports and waits until it accepts AMQP connections. */
@@ -144,17 +190,17 @@ final class PrivateRabbitNode implements AutoCloseable {
   }
 
   /** The node's name, for {@code rabbitmqctl -n}. */
-  String node() {
+  public String node() {
     return node;
   }
 
   /** The node's AMQP port on 127.0.0.1. */
-  int port() {
+  public int port() {
     return amqpPort;
   }
 
   /** Runs {@code rabbitmqctl -n <node> args…}; returns its output or fails with it. */
-  String ctl(String... args) throws IOException, InterruptedException {
+  public String ctl(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-n", node));
     command.addAll(List.of(args));
     return run(command, Map.of(), true);
@@ -166,6 +212,19 @@ final class PrivateRabbitNode implements AutoCloseable {
       return socket.isConnected();
     } catch (IOException refused) {
       return false;
+    }
+  }
+
+  /** The node's log, for a failing test's message. */
+  public String log() {
+    try (Stream<Path> files = Files.list(directory.resolve("log"))) {
+      StringBuilder text = new StringBuilder();
+      for (Path file : files.toList()) {
+        text.append(Files.readString(file, StandardCharsets.UTF_8));
+      }
+      return text.toString();
+    } catch (IOException | UncheckedIOException unreadable) {
+      return "(no log: " + unreadable + ")";
     }
   }
 

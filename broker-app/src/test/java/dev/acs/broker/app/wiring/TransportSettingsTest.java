@@ -55,7 +55,8 @@ class TransportSettingsTest {
                 false,
                 BrokerConfig.Interop.DEFAULTS.errorReceiver(),
                 Duration.ofSeconds(3),
-                null));
+                null),
+            dev.acs.broker.app.config.TlsConfig.DEFAULTS);
 
     GrpcSettings grpc = GrpcModule.settings(config);
 

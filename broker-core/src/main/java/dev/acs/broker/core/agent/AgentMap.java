@@ -54,6 +54,124 @@ final class AgentMap {
     return null;
   }
 
+  /**
+   * The map of these agents (a later one replacing an earlier one with its id), built in one pass
+   * over mutable nodes that only this call sees and then frozen, instead of copying a path per
+   * agent. Inserting in the same order gives the same trie as repeated {@link #with}.
+   */
+  static AgentMap ofAll(Iterable<Agent> agents) {
+    int[] size = {0};
+    Object root = null;
+    for (Agent agent : agents) {
+      root = putMutable(root, 0, hash(agent.id()), agent, size);
+    }
+    return root == null ? EMPTY : new AgentMap(freeze(root), size[0]);
+  }
+
+  private static Object putMutable(
+      @Nullable Object node, int shift, int hash, Agent agent, int[] size) {
+    if (node == null) {
+      size[0]++;
+      return agent;
+    }
+    if (node instanceof Agent existing && existing.id().equals(agent.id())) {
+      return agent;
+    }
+    if (node instanceof MutableBranch branch) {
+      int index = (hash >>> shift) & MASK;
+      branch.slots[index] = putMutable(branch.slots[index], shift + BITS, hash, agent, size);
+      return branch;
+    }
+    int heldHash =
+        node instanceof MutableCollision collision ? collision.hash : hash(((Agent) node).id());
+    if (heldHash == hash) {
+      if (shift >= 32) {
+        MutableCollision collision =
+            node instanceof MutableCollision held ? held : new MutableCollision(hash, (Agent) node);
+        collision.put(agent, size);
+        return collision;
+      }
+    }
+    // Two entries share the prefix so far: a branch holds the old one, then takes the new one.
+    MutableBranch branch = new MutableBranch();
+    branch.slots[(heldHash >>> shift) & MASK] = node;
+    return putMutable(branch, shift, hash, agent, size);
+  }
+
+  private static Object freeze(Object node) {
+    if (node instanceof MutableBranch branch) {
+      int bitmap = 0;
+      int count = 0;
+      for (int i = 0; i < branch.slots.length; i++) {
+        if (branch.slots[i] != null) {
+          bitmap |= 1 << i;
+          count++;
+        }
+      }
+      Object[] slots = new Object[count];
+      for (int i = 0, at = 0; i < branch.slots.length; i++) {
+        if (branch.slots[i] != null) {
+          slots[at++] = freeze(branch.slots[i]);
+        }
+      }
+      return new Branch(bitmap, slots);
+    }
+    if (node instanceof MutableCollision collision) {
+      return new Collision(collision.hash, collision.agents.toArray(Agent[]::new));
+    }
+    return node;
+  }
+
+  /** A branch of a map under construction: all 32 slots, changed in place. */
+  private static final class MutableBranch {
+    final @Nullable Object[] slots = new Object[1 << BITS];
+  }
+
+  /** Colliding agents of a map under construction, in insertion order. */
+  private static final class MutableCollision {
+    final int hash;
+    final java.util.List<Agent> agents = new java.util.ArrayList<>(2);
+
+    MutableCollision(int hash, Agent first) {
+      this.hash = hash;
+      agents.add(first);
+    }
+
+    void put(Agent agent, int[] size) {
+      for (int i = 0; i < agents.size(); i++) {
+        if (agents.get(i).id().equals(agent.id())) {
+          agents.set(i, agent);
+          return;
+        }
+      }
+      agents.add(agent);
+      size[0]++;
+    }
+  }
+
+  /** Whether the two maps are the same trie node for node; for tests. */
+  boolean sameTrieAs(AgentMap other) {
+    return size == other.size && sameNode(root, other.root);
+  }
+
+  private static boolean sameNode(@Nullable Object a, @Nullable Object b) {
+    if (a instanceof Branch x && b instanceof Branch y) {
+      if (x.bitmap != y.bitmap || x.slots.length != y.slots.length) {
+        return false;
+      }
+      for (int i = 0; i < x.slots.length; i++) {
+        if (!sameNode(x.slots[i], y.slots[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof Collision x && b instanceof Collision y) {
+      return x.hash == y.hash && Arrays.equals(x.agents, y.agents);
+    }
+    return a == b;
+  }
+
   /** This map with {@code agent} added or replacing the agent with its id. */
   AgentMap with(Agent agent) {
     int hash = hash(agent.id());

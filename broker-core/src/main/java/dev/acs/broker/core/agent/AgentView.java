@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,11 +71,7 @@ public final class AgentView {
    */
   public static AgentView of(
       long version, Instant updatedAt, Availability availability, Collection<Agent> agents) {
-    AgentMap map = AgentMap.EMPTY;
-    for (Agent agent : agents) {
-      map = map.with(agent);
-    }
-    return built(version, updatedAt, availability, map);
+    return built(version, updatedAt, availability, AgentMap.ofAll(agents));
   }
 
   /** The same agents judged by another availability rule. */
@@ -97,19 +95,29 @@ public final class AgentView {
       }
     }
     AgentTier[] tiers = new AgentTier[grouped.size()];
+    Agent[] routable = new Agent[available];
     long[] positions = new long[available * HashRing.POINTS_PER_AGENT];
-    Agent[] owners = new Agent[positions.length];
+    int[] ownerIndex = new int[positions.length];
     int next = 0;
+    int owner = 0;
     for (int tier = 0; tier < tiers.length; tier++) {
       Agent[] members = grouped.get(tier).toArray(Agent[]::new);
       Arrays.sort(members, Comparator.comparing(Agent::id));
       tiers[tier] = AgentTier.ofSorted(members);
       for (Agent member : members) {
-        next = HashRing.pointsOf(member, positions, owners, next);
+        int from = next;
+        next = HashRing.positionsOf(member, positions, next);
+        Arrays.fill(ownerIndex, from, next, owner);
+        routable[owner++] = member;
       }
     }
     return new AgentView(
-        version, updatedAt, availability, map, tiers, RingPoints.of(positions, owners, next));
+        version,
+        updatedAt,
+        availability,
+        map,
+        tiers,
+        RingPoints.of(positions, ownerIndex, routable, next));
   }
 
   /**
@@ -234,13 +242,13 @@ public final class AgentView {
    * the ring, which is cheaper then.
    */
   AgentView changedBy(long nextVersion, @Nullable Instant at, List<AgentChange> changes) {
+    if (changes.size() > 64 && changes.size() > agents.size() / 4) {
+      return built(nextVersion, at, availability, rebuiltMap(changes));
+    }
     AgentMap map = agents;
     for (AgentChange change : changes) {
       Agent after = change.after();
       map = after == null ? map.without(change.id()) : map.with(after);
-    }
-    if (changes.size() > 64 && changes.size() > map.size() / 4) {
-      return built(nextVersion, at, availability, map);
     }
     AgentTier[] nextTiers = tiers.clone();
     RingPoints.Editor ring = points.edit();
@@ -265,6 +273,32 @@ public final class AgentView {
       }
     }
     return new AgentView(nextVersion, at, availability, map, nextTiers, ring.build());
+  }
+
+  /**
+   * The map with the changes applied, built in one pass (the first snapshot, or a change to more
+   * than a quarter of the fleet) rather than by a path copy per change.
+   */
+  private AgentMap rebuiltMap(List<AgentChange> changes) {
+    List<Agent> all = new ArrayList<>(agents.size() + changes.size());
+    if (agents.size() > 0) {
+      Set<AgentId> touched = new HashSet<>(changes.size() * 2);
+      for (AgentChange change : changes) {
+        touched.add(change.id());
+      }
+      for (Agent agent : agents.values()) {
+        if (!touched.contains(agent.id())) {
+          all.add(agent);
+        }
+      }
+    }
+    for (AgentChange change : changes) {
+      Agent after = change.after();
+      if (after != null) {
+        all.add(after);
+      }
+    }
+    return AgentMap.ofAll(all);
   }
 
   /** The same agents, as a new version stamped {@code at}. */

@@ -86,6 +86,16 @@ public final class HashRing {
    * {@code at}; returns the index after the last one written.
    */
   static int pointsOf(Agent agent, long[] positions, Agent[] owners, int at) {
+    int next = positionsOf(agent, positions, at);
+    java.util.Arrays.fill(owners, at, next, agent);
+    return next;
+  }
+
+  /**
+   * Writes the positions of an agent's points into {@code positions} from {@code at}; returns the
+   * index after the last one written.
+   */
+  static int positionsOf(Agent agent, long[] positions, int at) {
     String value = agent.id().value();
     long prefix = 0xcbf29ce484222325L;
     for (int i = 0; i < value.length(); i++) {
@@ -96,9 +106,7 @@ public final class HashRing {
     prefix *= 0x100000001b3L;
     int next = at;
     for (int replica = 0; replica < POINTS_PER_AGENT; replica++) {
-      positions[next] = mix((prefix ^ replica) * 0x100000001b3L);
-      owners[next] = agent;
-      next++;
+      positions[next++] = mix((prefix ^ replica) * 0x100000001b3L);
     }
     return next;
   }

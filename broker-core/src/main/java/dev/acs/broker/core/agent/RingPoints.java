@@ -33,53 +33,93 @@ final class RingPoints {
 
   /** The ring of exactly these points, given in any order without duplicates. */
   static RingPoints of(long[] positions, Agent[] owners, int length) {
-    // Counting sort by the top 16 bits, then a short sort within each bucket.
-    int[] start = new int[FAN * FAN + 1];
+    int[] ownerIndex = new int[length];
     for (int i = 0; i < length; i++) {
-      start[bucket(positions[i]) + 1]++;
+      ownerIndex[i] = i;
     }
-    for (int b = 0; b < FAN * FAN; b++) {
-      start[b + 1] += start[b];
-    }
-    int[] fill = Arrays.copyOf(start, FAN * FAN);
-    long[] sortedPositions = new long[length];
-    Agent[] sortedOwners = new Agent[length];
+    return of(positions, ownerIndex, owners, length);
+  }
+
+  /**
+   * The ring of exactly these points, given in any order without duplicates, point {@code i} owned
+   * by {@code agents[ownerIndex[i]]}.
+   *
+   * <p>Built in one pass rather than point by point: a radix pass by the top 8 bits into 256
+   * sequential streams, then each stream (a few thousand points, cache-resident) is distributed
+   * straight into its buckets. Owners travel as int indexes until the buckets are filled:
+   * scattering references at random into arrays of millions of slots cost more in cache misses and
+   * GC card marking than everything else in building the view (0.5–0.9 s at 100,000 agents).
+   */
+  static RingPoints of(long[] positions, int[] ownerIndex, Agent[] agents, int length) {
+    int[] groupStart = new int[FAN + 1];
     for (int i = 0; i < length; i++) {
-      int at = fill[bucket(positions[i])]++;
-      sortedPositions[at] = positions[i];
-      sortedOwners[at] = owners[i];
+      groupStart[(int) (positions[i] >>> 56) + 1]++;
+    }
+    for (int t = 0; t < FAN; t++) {
+      groupStart[t + 1] += groupStart[t];
+    }
+    int[] fill = Arrays.copyOf(groupStart, FAN);
+    long[] groupedPositions = new long[length];
+    int[] groupedOwners = new int[length];
+    for (int i = 0; i < length; i++) {
+      int at = fill[(int) (positions[i] >>> 56)]++;
+      groupedPositions[at] = positions[i];
+      groupedOwners[at] = ownerIndex[i];
     }
     Mid[] top = new Mid[FAN];
     long[] topBits = new long[WORDS];
+    int[] bucketSize = new int[FAN];
     for (int t = 0; t < FAN; t++) {
-      Mid mid = null;
-      for (int m = 0; m < FAN; m++) {
-        int from = start[t * FAN + m];
-        int to = start[t * FAN + m + 1];
-        if (from == to) {
-          continue;
-        }
-        long[] leafPositions = Arrays.copyOfRange(sortedPositions, from, to);
-        Agent[] leafOwners = Arrays.copyOfRange(sortedOwners, from, to);
-        insertionSort(leafPositions, leafOwners);
-        if (mid == null) {
-          mid = new Mid(new Leaf[FAN], new long[WORDS]);
-          top[t] = mid;
-          set(topBits, t);
-        }
-        mid.leaves[m] = new Leaf(leafPositions, leafOwners);
-        set(mid.bits, m);
+      int from = groupStart[t];
+      int to = groupStart[t + 1];
+      if (from == to) {
+        continue;
       }
+      Arrays.fill(bucketSize, 0);
+      for (int i = from; i < to; i++) {
+        bucketSize[middle(groupedPositions[i])]++;
+      }
+      Leaf[] leaves = new Leaf[FAN];
+      long[] bits = new long[WORDS];
+      for (int m = 0; m < FAN; m++) {
+        if (bucketSize[m] > 0) {
+          leaves[m] = new Leaf(new long[bucketSize[m]], new Agent[bucketSize[m]]);
+          set(bits, m);
+          bucketSize[m] = 0; // reused as the fill count below
+        }
+      }
+      for (int i = from; i < to; i++) {
+        int m = middle(groupedPositions[i]);
+        Leaf leaf = leaves[m];
+        int at = bucketSize[m]++;
+        leaf.positions[at] = groupedPositions[i];
+        leaf.owners[at] = agents[groupedOwners[i]];
+      }
+      for (Leaf leaf : leaves) {
+        if (leaf != null && leaf.positions.length > 1) {
+          insertionSort(leaf.positions, leaf.owners);
+        }
+      }
+      top[t] = new Mid(leaves, bits);
+      set(topBits, t);
     }
     return new RingPoints(top, topBits, length);
   }
 
+  private static int middle(long position) {
+    return (int) (position >>> 48) & (FAN - 1);
+  }
+
+  /**
+   * Sorts one bucket by position, then owner id. Owners are looked at only when positions tie:
+   * reading an agent per comparison (a cache miss each) made this sort most of the bulk build.
+   */
   private static void insertionSort(long[] positions, Agent[] owners) {
     for (int i = 1; i < positions.length; i++) {
       long position = positions[i];
       Agent owner = owners[i];
       int j = i - 1;
-      while (j >= 0 && compare(positions[j], owners[j], position, owner) > 0) {
+      while (j >= 0 && after(positions[j], owners[j], position, owner)) {
         positions[j + 1] = positions[j];
         owners[j + 1] = owners[j];
         j--;
@@ -89,6 +129,11 @@ final class RingPoints {
     }
   }
 
+  private static boolean after(long p1, Agent o1, long p2, Agent o2) {
+    int order = Long.compareUnsigned(p1, p2);
+    return order > 0 || (order == 0 && o1.id().compareTo(o2.id()) > 0);
+  }
+
   private static int compare(long p1, AgentId o1, long p2, AgentId o2) {
     int order = Long.compareUnsigned(p1, p2);
     return order != 0 ? order : o1.compareTo(o2);
@@ -96,10 +141,6 @@ final class RingPoints {
 
   private static int compare(long p1, Agent o1, long p2, Agent o2) {
     return compare(p1, o1.id(), p2, o2.id());
-  }
-
-  private static int bucket(long position) {
-    return (int) (position >>> 48);
   }
 
   private static void set(long[] bits, int index) {
@@ -385,7 +426,10 @@ final class RingPoints {
       int high = positions.length - 1;
       while (low <= high) {
         int mid = (low + high) >>> 1;
-        int order = compare(positions[mid], owners[mid].id(), position, owner);
+        int order = Long.compareUnsigned(positions[mid], position);
+        if (order == 0) {
+          order = owners[mid].id().compareTo(owner);
+        }
         if (order < 0) {
           low = mid + 1;
         } else if (order > 0) {

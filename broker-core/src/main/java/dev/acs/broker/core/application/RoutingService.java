@@ -10,6 +10,7 @@ import dev.acs.broker.core.agent.AgentViewChange;
 import dev.acs.broker.core.message.DeadLetterReason;
 import dev.acs.broker.core.message.MessageEnvelope;
 import dev.acs.broker.core.message.OutboundMessage;
+import dev.acs.broker.core.message.PublishFailure;
 import dev.acs.broker.core.port.Acknowledgement;
 import dev.acs.broker.core.port.InboundHandler;
 import dev.acs.broker.core.port.InboundMessage;
@@ -41,8 +42,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Routes each inbound message and settles it: decide, publish the outcome, and acknowledge the
- * input only when the publish is confirmed, or requeue it when the publish fails. Nothing is ever
- * acknowledged on hope.
+ * input only when the publish is confirmed, or requeue it when the transport fails. Nothing is ever
+ * acknowledged on hope. A publish that fails because of the message itself ({@link
+ * PublishFailure.Unpublishable}) dead-letters the message once instead, as {@code unpublishable}.
  *
  * <p>{@link #handle} runs on the input's delivery thread and never waits for a confirm; settling
  * happens on whatever thread completes the publish. A failure of the broker's own code on a message
@@ -75,6 +77,7 @@ public final class RoutingService implements InboundHandler {
   private final OutcomeRenderer renderer;
   private final InFlightMessages inFlight = new InFlightMessages();
   private final ThrottledWarnings settleWarnings;
+  private final UnpublishableMessages unpublishable;
   private final Object parkingLock = new Object();
   private final LinkedList<Parked> parked = new LinkedList<>();
   // SPEC §7 interop (issue 17): each is its own class; null when switched off.
@@ -132,6 +135,8 @@ public final class RoutingService implements InboundHandler {
             builder.decisionHeaders,
             builder.errorReceiver);
     this.settleWarnings = new ThrottledWarnings(LOG, nanoClock);
+    this.unpublishable =
+        new UnpublishableMessages(renderer, publisher, observer, inFlight, nanoClock);
     this.releases = builder.releases;
     registry.onUpdate(this::agentsChanged);
     if (hold != null) {
@@ -555,6 +560,8 @@ public final class RoutingService implements InboundHandler {
       if (publishFailure == null) {
         acknowledgement.ack();
         observer.settled(message.envelope(), decision, nanoClock.getAsLong() - receivedAt);
+      } else if (UnpublishableMessages.applies(decision, PublishFailure.of(publishFailure))) {
+        unpublishable.deadLetter(message, PublishFailure.of(publishFailure), receivedAt);
       } else {
         settleWarnings.warn(
             "Publishing the outcome of "

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -216,6 +217,94 @@ class PersistentViewPropertyTest {
     for (int k = 0; k < 2_000; k++) {
       long position = random.nextLong();
       assertThat(bulk.owner(position, null)).isSameAs(ring.owner(position, null));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {41, 42, 43, 44})
+  void bulkBuiltStructures_equalIncrementallyBuiltOnes(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    String[] colliding = {"AaAa", "AaBB", "BBAa", "BBBB"};
+    int count = 200 + random.nextInt(4_000);
+    List<Agent> inserted = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id =
+          random.nextInt(20) == 0
+              ? colliding[random.nextInt(colliding.length)]
+              : "agent-" + random.nextInt(count * 2);
+      inserted.add(Agents.inState(id, STATES[random.nextInt(STATES.length)]));
+    }
+    Map<AgentId, Agent> latest = new LinkedHashMap<>();
+    inserted.forEach(a -> latest.put(a.id(), a));
+
+    // The map: the same inserts (duplicates included, the later winning) give the same trie.
+    AgentMap incremental = AgentMap.EMPTY;
+    for (Agent agent : inserted) {
+      incremental = incremental.with(agent);
+    }
+    AgentMap bulk = AgentMap.ofAll(inserted);
+    assertThat(bulk.sameTrieAs(incremental)).isTrue();
+    assertThat(bulk.size()).isEqualTo(latest.size());
+    assertThat(bulk.values()).containsExactlyInAnyOrderElementsOf(latest.values());
+    for (Agent agent : latest.values()) {
+      assertThat(bulk.get(agent.id())).isSameAs(agent);
+    }
+
+    // Whole views: a first snapshot takes the bulk path, the same changes one at a time do not.
+    Availability availability =
+        seed % 2 == 0 ? Availability.preferIdle() : Availability.reference();
+    AgentView empty = AgentView.empty(availability);
+    List<AgentChange> first = empty.changesFromSnapshot(inserted);
+    AgentView bulkView = empty.changedBy(1, Instant.EPOCH, first);
+    AgentView stepView = oneChangeAtATime(empty, first);
+    assertSameView(bulkView, stepView, random);
+
+    // A snapshot changing more than a quarter of a populated view: the bulk rebuild again.
+    List<Agent> second = new ArrayList<>();
+    for (Agent agent : latest.values()) {
+      int roll = random.nextInt(10);
+      if (roll == 0) {
+        continue; // gone
+      }
+      second.add(roll < 5 ? withState(agent, random) : agent);
+    }
+    for (int i = 0; i < count / 5; i++) {
+      second.add(Agents.idle("joined-" + random.nextInt(count)));
+    }
+    List<AgentChange> changes = bulkView.changesFromSnapshot(second);
+    assertThat(changes.size()).isGreaterThan(Math.max(64, bulkView.size() / 4));
+    assertSameView(
+        bulkView.changedBy(2, Instant.EPOCH, changes),
+        oneChangeAtATime(stepView, stepView.changesFromSnapshot(second)),
+        random);
+  }
+
+  private static AgentView oneChangeAtATime(AgentView view, List<AgentChange> changes) {
+    AgentView current = view;
+    for (AgentChange change : changes) {
+      current = current.changedBy(current.version() + 1, Instant.EPOCH, List.of(change));
+    }
+    return current;
+  }
+
+  private static void assertSameView(AgentView bulk, AgentView step, SplittableRandom random) {
+    assertThat(bulk.size()).isEqualTo(step.size());
+    assertThat(bulk.agents()).containsExactlyInAnyOrderElementsOf(step.agents());
+    assertThat(bulk.availableCount()).isEqualTo(step.availableCount());
+    for (int tier = 0; tier < step.tierCount(); tier++) {
+      assertThat(bulk.tierSize(tier)).isEqualTo(step.tierSize(tier));
+      for (int i = 0; i < step.tierSize(tier); i++) {
+        assertThat(bulk.member(tier, i)).isSameAs(step.member(tier, i));
+      }
+    }
+    assertThat(bulk.ring().size()).isEqualTo(step.ring().size());
+    assertThat(bulk.ring().pointCount()).isEqualTo(step.ring().pointCount());
+    List<Agent> agents = new ArrayList<>(step.agents());
+    for (int k = 0; k < 2_000; k++) {
+      String key = "conversation-" + random.nextLong();
+      AgentId excluded = agents.get(random.nextInt(agents.size())).id();
+      assertThat(bulk.ring().owner(key, null)).isSameAs(step.ring().owner(key, null));
+      assertThat(bulk.ring().owner(key, excluded)).isSameAs(step.ring().owner(key, excluded));
     }
   }
 
