@@ -189,7 +189,8 @@ public record BrokerConfig(
         Admin.DISABLED,
         Publishing.EXPLAINED,
         Redelivery.DEFAULT,
-        Interop.DEFAULTS);
+        Interop.DEFAULTS,
+        TlsConfig.DEFAULTS);
   }
 
   /**
