@@ -4,6 +4,6 @@
  * them. The only package that touches Qpid; {@code broker run} never reaches it.
  */
 @NullMarked
-package dev.acs.broker.app.demo;
+package dev.acs.broker.app.sandbox.demo;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,8 +1,8 @@
-package dev.acs.broker.app.wiring;
+package dev.acs.broker.app.config;
 
 import dev.acs.broker.core.routing.OutstandingWork;
-import dev.acs.broker.core.routing.RandomRoutingPolicy;
 import dev.acs.broker.core.routing.RoutingPolicy;
+import dev.acs.broker.core.routing.StickyRoutingPolicy;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +14,11 @@ import java.util.random.RandomGenerator;
  */
 public final class RoutingPolicies {
 
-  /** The default: the reference broker's uniform random choice. */
-  public static final String DEFAULT = RandomRoutingPolicy.NAME;
+  /**
+   * The default of {@code --routing-policy} (and of {@code broker demo}): {@code sticky}, which
+   * keeps a conversation with its agent. The reference broker's uniform choice is {@code random}.
+   */
+  public static final String DEFAULT = StickyRoutingPolicy.NAME;
 
   private RoutingPolicies() {}
 

@@ -1,4 +1,4 @@
-package dev.acs.broker.app.simulate;
+package dev.acs.broker.app.sandbox.simulate;
 
 import dev.acs.broker.proto.registration.BrokerRegistrationRequest;
 import dev.acs.broker.proto.registration.BrokerRegistrationResponse;

@@ -1,4 +1,4 @@
-package dev.acs.broker.app;
+package dev.acs.broker.app.run;
 
 import dev.acs.broker.app.config.BrokerConfig;
 

@@ -1,4 +1,4 @@
-package dev.acs.broker.app;
+package dev.acs.broker.app.config;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,10 @@
-package dev.acs.broker.app;
+package dev.acs.broker.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.adapter.amqp.AmqpAddress;
 import dev.acs.broker.adapter.amqp.QueueType;
+import dev.acs.broker.app.cli.BrokerCli;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.core.agent.Availability;
 import dev.acs.broker.core.application.DecisionHeaders;
@@ -379,7 +380,7 @@ class RunCommandTest {
 
   @Test
   void defaultRoutableStates_preferIdleAgents_andTheReferenceRuleCanBeReproduced() {
-    assertThat(Availability.parse(RunCommand.DEFAULT_ROUTABLE_STATES))
+    assertThat(Availability.parse(BrokerConfig.DEFAULT_ROUTABLE_STATES))
         .isEqualTo(Availability.preferIdle());
     assertThat(Availability.parse("initializing,idle,busy,paused"))
         .isEqualTo(Availability.reference());

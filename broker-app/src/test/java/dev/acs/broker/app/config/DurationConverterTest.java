@@ -1,4 +1,4 @@
-package dev.acs.broker.app;
+package dev.acs.broker.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

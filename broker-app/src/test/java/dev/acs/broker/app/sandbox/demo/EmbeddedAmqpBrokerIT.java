@@ -1,4 +1,4 @@
-package dev.acs.broker.app.demo;
+package dev.acs.broker.app.sandbox.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,8 @@
-package dev.acs.broker.app;
+package dev.acs.broker.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.acs.broker.app.cli.BrokerCli;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.TlsConfig;
 import java.io.PrintWriter;

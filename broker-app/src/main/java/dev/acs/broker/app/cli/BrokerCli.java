@@ -1,11 +1,14 @@
-package dev.acs.broker.app;
+package dev.acs.broker.app.cli;
 
-import dev.acs.broker.app.demo.DemoCommand;
+import dev.acs.broker.app.config.VersionProvider;
 import dev.acs.broker.app.inspect.AgentsCommand;
 import dev.acs.broker.app.inspect.RouteCommand;
 import dev.acs.broker.app.inspect.StatusCommand;
-import dev.acs.broker.app.lifecycle.ProductionLauncher;
-import dev.acs.broker.app.simulate.SimulateCommand;
+import dev.acs.broker.app.run.BrokerLauncher;
+import dev.acs.broker.app.run.ProductionLauncher;
+import dev.acs.broker.app.run.RunCommand;
+import dev.acs.broker.app.sandbox.demo.DemoCommand;
+import dev.acs.broker.app.sandbox.simulate.SimulateCommand;
 import dev.acs.broker.core.application.BrokerStartupException;
 import java.io.PrintWriter;
 import java.util.Map;

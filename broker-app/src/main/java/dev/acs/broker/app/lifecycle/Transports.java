@@ -1,4 +1,4 @@
-package dev.acs.broker.app.wiring;
+package dev.acs.broker.app.lifecycle;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.Retention;

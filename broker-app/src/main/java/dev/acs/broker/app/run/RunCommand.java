@@ -1,11 +1,14 @@
-package dev.acs.broker.app;
+package dev.acs.broker.app.run;
 
 import dev.acs.broker.adapter.amqp.AmqpAddress;
 import dev.acs.broker.adapter.amqp.QueueType;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.BrokerConfig.LogFormat;
+import dev.acs.broker.app.config.DurationConverter;
+import dev.acs.broker.app.config.EnvironmentDefaults;
+import dev.acs.broker.app.config.RoutingPolicies;
 import dev.acs.broker.app.config.TlsConfig;
-import dev.acs.broker.app.wiring.RoutingPolicies;
+import dev.acs.broker.app.config.VersionProvider;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
 import dev.acs.broker.core.application.DecisionHeaders;
@@ -53,9 +56,6 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 orderly shutdown, 1 fatal runtime failure, 2 usage or configuration error."
     })
 public final class RunCommand implements Callable<Integer> {
-
-  /** The routable states the reference broker used: {@code Availability.reference()}. */
-  public static final String DEFAULT_ROUTABLE_STATES = "idle>busy,initializing";
 
   /** The environment variable each option falls back on, by option name. */
   public static final Map<String, String> ENVIRONMENT_VARIABLES = environmentVariables();
@@ -336,12 +336,12 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--routing-policy",
       paramLabel = "POLICY",
-      defaultValue = "sticky",
+      defaultValue = RoutingPolicies.DEFAULT,
       description =
           "How the receiver is chosen: ${COMPLETION-CANDIDATES}. Env: BROKER_ROUTING_POLICY."
               + " Default: ${DEFAULT-VALUE}.",
       completionCandidates = RoutingPolicies.Names.class)
-  private String routingPolicy = "sticky";
+  private String routingPolicy = RoutingPolicies.DEFAULT;
 
   @Option(
       names = "--park-timeout",
@@ -380,12 +380,12 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--routable-states",
       paramLabel = "TIERS",
-      defaultValue = DEFAULT_ROUTABLE_STATES,
+      defaultValue = BrokerConfig.DEFAULT_ROUTABLE_STATES,
       description =
           "Agent states that may receive messages, in tiers of preference separated by '>'"
               + " (e.g. idle>busy,initializing). Env: BROKER_ROUTABLE_STATES."
               + " Default: ${DEFAULT-VALUE}.")
-  private String routableStates = DEFAULT_ROUTABLE_STATES;
+  private String routableStates = BrokerConfig.DEFAULT_ROUTABLE_STATES;
 
   @Option(
       names = "--routing-headers",
@@ -582,7 +582,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** The provider that the command line must use for this command's defaults. */
-  EnvironmentDefaults environmentDefaults() {
+  public EnvironmentDefaults environmentDefaults() {
     return environment;
   }
 

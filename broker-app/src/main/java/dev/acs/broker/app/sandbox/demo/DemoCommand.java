@@ -1,19 +1,18 @@
-package dev.acs.broker.app.demo;
+package dev.acs.broker.app.sandbox.demo;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import dev.acs.broker.app.DurationConverter;
-import dev.acs.broker.app.RunCommand;
 import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.app.config.DurationConverter;
+import dev.acs.broker.app.config.RoutingPolicies;
 import dev.acs.broker.app.lifecycle.BrokerRunner;
 import dev.acs.broker.app.lifecycle.ProcessSignals;
 import dev.acs.broker.app.lifecycle.ShutdownSignal;
 import dev.acs.broker.app.logging.LogSetup;
-import dev.acs.broker.app.simulate.Simulation;
-import dev.acs.broker.app.simulate.StandInCentralServer;
+import dev.acs.broker.app.sandbox.simulate.Simulation;
+import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import dev.acs.broker.app.wiring.DaggerBrokerComponent;
-import dev.acs.broker.app.wiring.RoutingPolicies;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
 import java.io.IOException;
@@ -107,9 +106,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--routing-policy",
       paramLabel = "POLICY",
-      defaultValue = "sticky",
+      defaultValue = RoutingPolicies.DEFAULT,
       description = "The broker's routing policy, as for 'broker run'. Default: ${DEFAULT-VALUE}.")
-  private String routingPolicy = "sticky";
+  private String routingPolicy = RoutingPolicies.DEFAULT;
 
   @Option(
       names = "--rabbitmq-host",
@@ -374,7 +373,7 @@ public final class DemoCommand implements Callable<Integer> {
         Duration.ofSeconds(30),
         false,
         Duration.ofMinutes(5),
-        Availability.parse(RunCommand.DEFAULT_ROUTABLE_STATES),
+        Availability.parse(BrokerConfig.DEFAULT_ROUTABLE_STATES),
         BrokerConfig.LogFormat.TEXT,
         logLevel.strip().toUpperCase(Locale.ROOT));
   }

@@ -1,9 +1,9 @@
-package dev.acs.broker.app.simulate;
+package dev.acs.broker.app.sandbox.simulate;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import dev.acs.broker.app.DurationConverter;
-import dev.acs.broker.app.EnvironmentDefaults;
+import dev.acs.broker.app.config.DurationConverter;
+import dev.acs.broker.app.config.EnvironmentDefaults;
 import dev.acs.broker.app.lifecycle.ProcessSignals;
 import dev.acs.broker.app.lifecycle.ShutdownSignal;
 import java.io.PrintWriter;

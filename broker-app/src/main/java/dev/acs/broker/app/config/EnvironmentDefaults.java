@@ -1,4 +1,4 @@
-package dev.acs.broker.app;
+package dev.acs.broker.app.config;
 
 import java.util.Map;
 import java.util.Objects;

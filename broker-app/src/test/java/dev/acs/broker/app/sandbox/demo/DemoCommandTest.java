@@ -1,9 +1,9 @@
-package dev.acs.broker.app.demo;
+package dev.acs.broker.app.sandbox.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.acs.broker.app.BrokerCli;
-import dev.acs.broker.app.simulate.Simulation;
+import dev.acs.broker.app.cli.BrokerCli;
+import dev.acs.broker.app.sandbox.simulate.Simulation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;

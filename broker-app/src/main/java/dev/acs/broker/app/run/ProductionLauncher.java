@@ -1,8 +1,10 @@
-package dev.acs.broker.app.lifecycle;
+package dev.acs.broker.app.run;
 
-import dev.acs.broker.app.BrokerLauncher;
-import dev.acs.broker.app.VersionProvider;
 import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.app.config.VersionProvider;
+import dev.acs.broker.app.lifecycle.BrokerRunner;
+import dev.acs.broker.app.lifecycle.ProcessSignals;
+import dev.acs.broker.app.lifecycle.ShutdownSignal;
 import dev.acs.broker.app.logging.LogSetup;
 import dev.acs.broker.app.wiring.DaggerBrokerComponent;
 import java.time.Duration;

@@ -1,10 +1,10 @@
-package dev.acs.broker.app.simulate;
+package dev.acs.broker.app.sandbox.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.ConnectionFactory;
-import dev.acs.broker.app.BrokerCli;
+import dev.acs.broker.app.cli.BrokerCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

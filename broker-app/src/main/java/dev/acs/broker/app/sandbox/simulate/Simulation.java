@@ -1,4 +1,4 @@
-package dev.acs.broker.app.simulate;
+package dev.acs.broker.app.sandbox.simulate;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
