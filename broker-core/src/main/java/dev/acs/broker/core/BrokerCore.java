@@ -1,0 +1,610 @@
+package dev.acs.broker.core;
+
+import dev.acs.broker.core.agent.AgentRegistry;
+import dev.acs.broker.core.agent.AgentStatusUpdate;
+import dev.acs.broker.core.agent.Availability;
+import dev.acs.broker.core.application.AgentStatusFeed;
+import dev.acs.broker.core.application.BrokerService;
+import dev.acs.broker.core.application.DecisionHeaders;
+import dev.acs.broker.core.application.DelayScheduler;
+import dev.acs.broker.core.application.ErrorReceiver;
+import dev.acs.broker.core.application.RoutingService;
+import dev.acs.broker.core.application.StatusHold;
+import dev.acs.broker.core.port.AgentStatusListener;
+import dev.acs.broker.core.port.AgentStatusObserver;
+import dev.acs.broker.core.port.AgentStatusSource;
+import dev.acs.broker.core.port.InboundMessages;
+import dev.acs.broker.core.port.OutboundPublisher;
+import dev.acs.broker.core.port.RoutingObserver;
+import dev.acs.broker.core.port.Subscription;
+import dev.acs.broker.core.routing.AgentSuspicion;
+import dev.acs.broker.core.routing.MessageRouter;
+import dev.acs.broker.core.routing.OutstandingWork;
+import dev.acs.broker.core.routing.RoutingPolicies;
+import dev.acs.broker.core.routing.RoutingPolicy;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The broker's core, assembled: the one entry point for a service that embeds the broker with
+ * transports of its own. Give the builder the three ports and the settings; it builds the agent
+ * registry, the load tracker, the router and its policy, the status hold, agent suspicion, the
+ * status feed and the routing and broker services, each once and wired to the others, so that a
+ * wrong assembly cannot be made.
+ *
+ * <pre>{@code
+ * BrokerCore core =
+ *     BrokerCore.builder(BrokerIdentity.generated("my-service"))
+ *         .statusSource(myAgentStatus)      // AgentStatusSource
+ *         .inbound(myInput)                 // InboundMessages
+ *         .publisher(myOutput)              // OutboundPublisher
+ *         .policy("least-loaded")
+ *         .parkTimeout(Duration.ofSeconds(10))
+ *         .build();
+ * core.start(Duration.ofSeconds(10));       // first agent snapshot, then consuming
+ * ...
+ * core.stop(Duration.ofSeconds(30));        // stop consuming, drain, end the status stream
+ * }</pre>
+ *
+ * <p>Every setting has the default of {@code broker run} ({@code docs/configuration.md}): the
+ * {@code sticky} policy, availability {@code idle>busy,initializing}, a park timeout of 30 s, an
+ * outstanding-work expiry of 5 min, the status hold with a grace of 1 s, suspicion that demotes,
+ * answer chains of at most 2 hops back to agents, "no agent" errors addressed to the server, and
+ * full decision headers.
+ *
+ * <p>What the core guarantees, whatever the transport: an input is acknowledged only after the
+ * publish of its outcome completed successfully, and requeued when it failed; messages the broker
+ * does not route are published to the dead-letter destination with a reason; a message no agent can
+ * take yet waits, unacknowledged, until one can or the park timeout ends. See {@code
+ * docs/embedding.md}.
+ *
+ * <p>Threads: unless {@link Builder#scheduler(ScheduledExecutorService)} or {@link
+ * Builder#scheduler(DelayScheduler, Executor)} says otherwise, the core starts one daemon thread
+ * for its timers ({@code broker-park-timer}) and one that applies status updates ({@code
+ * agent-status-apply}); {@link #stop} and {@link #close} end both. {@link #start} and {@link #stop}
+ * are meant to be called once each, from one thread.
+ */
+public final class BrokerCore implements AutoCloseable {
+
+  private static final Logger LOG = System.getLogger(BrokerCore.class.getName());
+
+  /** How often suspected agents are re-evaluated while suspicion is on. */
+  private static final Duration SUSPICION_PERIOD = Duration.ofSeconds(1);
+
+  private final BrokerIdentity identity;
+  private final AgentRegistry registry;
+  private final OutstandingWork work;
+  private final MessageRouter router;
+  private final StatusHold hold;
+  private final AgentSuspicion suspicion;
+  private final RoutingService routing;
+  private final BrokerService service;
+  private final @Nullable ScheduledExecutorService ownTimer;
+  private final Periodic suspicionTimer;
+
+  private BrokerCore(Builder builder) {
+    AgentStatusSource statusSource = required(builder.statusSource, "statusSource");
+    InboundMessages inbound = required(builder.inbound, "inbound");
+    OutboundPublisher publisher = required(builder.publisher, "publisher");
+    this.identity = builder.identity;
+    Clock clock = builder.clock;
+
+    ScheduledExecutorService timerThread = null;
+    DelayScheduler timer = builder.timer;
+    Executor releases = builder.releases;
+    if (timer == null || releases == null) {
+      timerThread = ownTimerThread();
+      timer = DelayScheduler.using(timerThread);
+      releases = timerThread;
+    }
+    this.ownTimer = timerThread;
+
+    this.registry = new AgentRegistry(builder.availability, clock);
+    this.work = new OutstandingWork(clock, builder.outstandingExpiry);
+    RoutingPolicy policy =
+        Objects.requireNonNull(
+            builder.policy.create(work, builder.random), "the policy factory returned null");
+    boolean parks = !builder.parkTimeout.isZero();
+    this.router = new MessageRouter(policy, parks);
+    this.hold = new StatusHold(builder.holdMode, builder.holdGrace, clock, timer);
+    this.suspicion = new AgentSuspicion(builder.suspicion, clock);
+
+    List<RoutingObserver> observers = new ArrayList<>(builder.observers);
+    RoutingService.Builder routingBuilder =
+        RoutingService.builder(identity, registry, router, publisher)
+            .observer(RoutingObserver.allOf(observers))
+            .nanoClock(builder.nanoClock)
+            .clock(clock)
+            .outstandingWork(work)
+            .decisionHeaders(builder.decisionHeaders)
+            .errorReceiver(builder.errorReceiver)
+            .answers(builder.maxHops, builder.answersToClient);
+    if (parks) {
+      routingBuilder.parking(builder.parkTimeout, timer).releases(releases);
+    }
+    routingBuilder.statusHold(hold, timer);
+    if (suspicion.mode() != AgentSuspicion.Mode.OFF) {
+      routingBuilder.suspicion(suspicion);
+    }
+    this.routing = routingBuilder.build();
+
+    AgentStatusObserver statusObserver = AgentStatusObserver.allOf(builder.statusObservers);
+    AgentStatusFeed feed =
+        builder.statusApplier == null
+            ? AgentStatusFeed.onOwnThread(registry, clock, statusObserver)
+            : AgentStatusFeed.on(
+                builder.statusApplier,
+                registry,
+                clock,
+                statusObserver,
+                AgentStatusFeed.DEFAULT_CAPACITY);
+    // The hold and suspicion hear each update once the registry has applied it, so that a hold is
+    // lifted only when routing already reads the snapshot that lifts it.
+    feed.notifying(hold);
+    feed.notifying(new SuspicionFeed(suspicion));
+    builder.statusWatchers.forEach(feed::notifying);
+    this.service = new BrokerService(statusSource, inbound, registry, routing, feed);
+
+    this.suspicionTimer = new Periodic(timer, SUSPICION_PERIOD, this::reevaluateSuspects);
+    if (suspicion.mode() != AgentSuspicion.Mode.OFF) {
+      suspicionTimer.start();
+    }
+  }
+
+  /** Starts a builder for a broker that calls itself {@code identity}. */
+  public static Builder builder(BrokerIdentity identity) {
+    return new Builder(identity);
+  }
+
+  /**
+   * Subscribes to agent status, waits for the first full snapshot (at most {@code
+   * snapshotTimeout}), then starts consuming: no message is judged against an empty view.
+   *
+   * @throws dev.acs.broker.core.application.BrokerStartupException when no snapshot arrived in time
+   */
+  public void start(Duration snapshotTimeout) throws InterruptedException {
+    service.start(snapshotTimeout);
+  }
+
+  /**
+   * Stops consuming, gives parked messages back to the input, waits up to {@code drain} for the
+   * messages in flight to settle, ends the status stream and the core's own threads.
+   *
+   * @return whether every in-flight message settled in time; the transport redelivers the rest
+   */
+  public boolean stop(Duration drain) throws InterruptedException {
+    try {
+      return service.stop(drain);
+    } finally {
+      close();
+    }
+  }
+
+  /**
+   * Ends the core's own threads (timers, suspicion); idempotent. Call {@link #stop} first for an
+   * orderly shutdown: closing does not drain.
+   */
+  @Override
+  public void close() {
+    suspicionTimer.stop();
+    if (ownTimer != null) {
+      ownTimer.shutdownNow();
+    }
+  }
+
+  /** Who this broker is. */
+  public BrokerIdentity identity() {
+    return identity;
+  }
+
+  /** The live view of the agents, fed by the status source. */
+  public AgentRegistry registry() {
+    return registry;
+  }
+
+  /** The load per agent, shared by the routing service and a load-aware policy. */
+  public OutstandingWork outstandingWork() {
+    return work;
+  }
+
+  /** The routing rules around the configured policy. */
+  public MessageRouter router() {
+    return router;
+  }
+
+  /** Whether routing waits for the status stream, and since when. */
+  public StatusHold statusHold() {
+    return hold;
+  }
+
+  /** Which agents the broker suspects dead ({@link AgentSuspicion.Mode#OFF}: nobody). */
+  public AgentSuspicion suspicion() {
+    return suspicion;
+  }
+
+  /** The routing service: the {@link dev.acs.broker.core.port.InboundHandler} of the input. */
+  public RoutingService routing() {
+    return routing;
+  }
+
+  /** The start-up and shutdown sequence over the ports. */
+  public BrokerService service() {
+    return service;
+  }
+
+  private void reevaluateSuspects() {
+    try {
+      suspicion.reevaluate();
+    } catch (RuntimeException bug) {
+      // Thrown out of the timer task, it would end the re-evaluation for good.
+      LOG.log(Level.ERROR, "Re-evaluating suspected agents failed", bug);
+    }
+  }
+
+  private static <T> T required(@Nullable T port, String setter) {
+    if (port == null) {
+      throw new IllegalStateException(
+          "a BrokerCore needs all three ports; call "
+              + setter
+              + "(...) on the builder before build()");
+    }
+    return port;
+  }
+
+  private static ScheduledExecutorService ownTimerThread() {
+    return Executors.newSingleThreadScheduledExecutor(
+        task -> {
+          Thread thread = new Thread(task, "broker-park-timer");
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  /** Builds the routing policy with the core's own load tracker and random source. */
+  @FunctionalInterface
+  public interface PolicyFactory {
+
+    /**
+     * The policy; a load-aware one reads {@code work}, which the routing service keeps up to date.
+     *
+     * @param random thread-safe unless the policy is used from one thread only
+     */
+    RoutingPolicy create(OutstandingWork work, RandomGenerator random);
+  }
+
+  /** Feeds agent suspicion from the status stream. */
+  private record SuspicionFeed(AgentSuspicion suspicion) implements AgentStatusListener {
+    @Override
+    public void onStatus(AgentStatusUpdate update) {
+      suspicion.observe(update);
+    }
+
+    @Override
+    public void onInterrupted(String reason) {
+      // An interruption says nothing about any one agent.
+    }
+  }
+
+  /** A task run every period on a {@link DelayScheduler}, until stopped. */
+  private static final class Periodic implements Runnable {
+    private final DelayScheduler timer;
+    private final Duration period;
+    private final Runnable task;
+    private final Object lock = new Object();
+    private boolean stopped;
+    private Subscription next = () -> {};
+
+    Periodic(DelayScheduler timer, Duration period, Runnable task) {
+      this.timer = timer;
+      this.period = period;
+      this.task = task;
+    }
+
+    void start() {
+      synchronized (lock) {
+        if (!stopped) {
+          next = timer.schedule(period, this);
+        }
+      }
+    }
+
+    @Override
+    public void run() {
+      task.run();
+      start();
+    }
+
+    void stop() {
+      synchronized (lock) {
+        stopped = true;
+        next.cancel();
+      }
+    }
+  }
+
+  /**
+   * Collects the ports and settings of a {@link BrokerCore}; the three ports are required, every
+   * setting has the default of {@code broker run}.
+   */
+  public static final class Builder {
+    private final BrokerIdentity identity;
+    private @Nullable AgentStatusSource statusSource;
+    private @Nullable InboundMessages inbound;
+    private @Nullable OutboundPublisher publisher;
+    private PolicyFactory policy = named("sticky", false);
+    private RandomGenerator random = RoutingPolicies.threadSafeRandom();
+    private Duration outstandingExpiry = Duration.ofMinutes(5);
+    private Availability availability = Availability.preferIdle();
+    private Duration parkTimeout = Duration.ofSeconds(30);
+    private StatusHold.Mode holdMode = StatusHold.Mode.HOLD;
+    private Duration holdGrace = Duration.ofSeconds(1);
+    private AgentSuspicion.Settings suspicion = AgentSuspicion.Settings.DEFAULTS;
+    private int maxHops = 2;
+    private boolean answersToClient;
+    private ErrorReceiver errorReceiver = ErrorReceiver.SERVER;
+    private DecisionHeaders decisionHeaders = DecisionHeaders.FULL;
+    private Clock clock = Clock.systemUTC();
+    private LongSupplier nanoClock = System::nanoTime;
+    private @Nullable DelayScheduler timer;
+    private @Nullable Executor releases;
+    private @Nullable Executor statusApplier;
+    private final List<RoutingObserver> observers = new ArrayList<>();
+    private final List<AgentStatusObserver> statusObservers = new ArrayList<>();
+    private final List<AgentStatusListener> statusWatchers = new ArrayList<>();
+
+    private Builder(BrokerIdentity identity) {
+      this.identity = Objects.requireNonNull(identity, "identity");
+    }
+
+    /** Where agent status comes from (required). */
+    public Builder statusSource(AgentStatusSource value) {
+      this.statusSource = Objects.requireNonNull(value, "statusSource");
+      return this;
+    }
+
+    /** Where messages to route come from (required). */
+    public Builder inbound(InboundMessages value) {
+      this.inbound = Objects.requireNonNull(value, "inbound");
+      return this;
+    }
+
+    /** Where routed messages, errors and dead letters go (required). */
+    public Builder publisher(OutboundPublisher value) {
+      this.publisher = Objects.requireNonNull(value, "publisher");
+      return this;
+    }
+
+    /**
+     * The routing policy by name, one of {@link RoutingPolicies#NAMES} (default {@code sticky}).
+     *
+     * @throws IllegalArgumentException for another name, listing the known ones
+     */
+    public Builder policy(String name) {
+      Objects.requireNonNull(name, "name");
+      if (!RoutingPolicies.NAMES.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown routing policy '"
+                + name
+                + "'; use one of "
+                + String.join(", ", RoutingPolicies.NAMES));
+      }
+      this.policy = named(name, waitsForSticky(policy));
+      return this;
+    }
+
+    /**
+     * A routing policy of the embedder's own, built with the core's load tracker (a load-aware
+     * policy must read that one: the routing service keeps it up to date).
+     */
+    public Builder policy(PolicyFactory factory) {
+      this.policy = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * Whether the named {@code sticky} policy parks a message for its conversation's busy agent
+     * rather than choosing another (default false; needs a park timeout to wait).
+     */
+    public Builder waitForStickyAgent(boolean value) {
+      if (policy instanceof NamedPolicy named) {
+        this.policy = named(named.name(), value);
+      } else {
+        throw new IllegalStateException(
+            "waitForStickyAgent applies to the named policies only; a PolicyFactory builds its"
+                + " own policy");
+      }
+      return this;
+    }
+
+    /** The draws of the randomized policies (default: a thread-safe one per thread). */
+    public Builder random(RandomGenerator value) {
+      this.random = Objects.requireNonNull(value, "random");
+      return this;
+    }
+
+    /** How long a routed, unanswered message counts as its agent's load (default 5 min). */
+    public Builder outstandingExpiry(Duration value) {
+      requirePositive("outstanding expiry", value);
+      this.outstandingExpiry = value;
+      return this;
+    }
+
+    /**
+     * Which agent states may receive messages, in tiers (default {@code idle>busy,initializing}).
+     */
+    public Builder availability(Availability value) {
+      this.availability = Objects.requireNonNull(value, "availability");
+      return this;
+    }
+
+    /**
+     * How long a message no agent can take yet waits for one before it is answered with the "no
+     * agent" error (default 30 s); {@link Duration#ZERO} answers at once, like the reference
+     * broker. The one place parking is configured: the router and the routing service both follow.
+     */
+    public Builder parkTimeout(Duration value) {
+      Objects.requireNonNull(value, "parkTimeout");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("park timeout must not be negative, was " + value);
+      }
+      this.parkTimeout = value;
+      return this;
+    }
+
+    /**
+     * What routing does while the status stream is down (default {@link StatusHold.Mode#HOLD}) and
+     * after how long the outage is declared (default 1 s; may be zero).
+     */
+    public Builder statusHold(StatusHold.Mode mode, Duration grace) {
+      this.holdMode = Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("status hold grace must not be negative, was " + grace);
+      }
+      this.holdGrace = grace;
+      return this;
+    }
+
+    /** How the broker suspects dead agents (default {@link AgentSuspicion.Settings#DEFAULTS}). */
+    public Builder suspicion(AgentSuspicion.Settings value) {
+      this.suspicion = Objects.requireNonNull(value, "suspicion");
+      return this;
+    }
+
+    /**
+     * How agents' answers are routed: chains longer than {@code maxHops} are dead-lettered as
+     * {@code hop-limit} (default 2; 0 for no limit), and with {@code toClient} an answer goes back
+     * to the frontend client that asked (default: to another agent, SPEC §4).
+     */
+    public Builder answers(int maxHops, boolean toClient) {
+      if (maxHops < 0) {
+        throw new IllegalArgumentException("max hops must not be negative, was " + maxHops);
+      }
+      this.maxHops = maxHops;
+      this.answersToClient = toClient;
+      return this;
+    }
+
+    /** Whom "no agent" errors are addressed to (default {@link ErrorReceiver#SERVER}). */
+    public Builder errorReceiver(ErrorReceiver value) {
+      this.errorReceiver = Objects.requireNonNull(value, "errorReceiver");
+      return this;
+    }
+
+    /** Which explanatory headers routed messages carry (default {@link DecisionHeaders#FULL}). */
+    public Builder decisionHeaders(DecisionHeaders value) {
+      this.decisionHeaders = Objects.requireNonNull(value, "decisionHeaders");
+      return this;
+    }
+
+    /** The wall clock: park ages, timeouts, status stamps (default the UTC system clock). */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** The monotonic clock for the latencies observers hear (default {@code System::nanoTime}). */
+    public Builder nanoClock(LongSupplier value) {
+      this.nanoClock = Objects.requireNonNull(value, "nanoClock");
+      return this;
+    }
+
+    /**
+     * The executor for the core's timers (park timeouts, the status hold's grace, suspicion) and
+     * for publishing parked messages once released; it must run one task at a time, in order (a
+     * single-thread executor). The embedder owns it: the core does not shut it down. Default: a
+     * daemon thread of the core's own.
+     */
+    public Builder scheduler(ScheduledExecutorService value) {
+      Objects.requireNonNull(value, "scheduler");
+      this.timer = DelayScheduler.using(value);
+      this.releases = value;
+      return this;
+    }
+
+    /**
+     * The core's timers and the executor that publishes released parked messages, given apart, for
+     * tests that move time by hand ({@code ManualScheduler} and {@code Runnable::run}); {@code
+     * releases} must run one task at a time, in order.
+     */
+    public Builder scheduler(DelayScheduler timers, Executor releases) {
+      this.timer = Objects.requireNonNull(timers, "timers");
+      this.releases = Objects.requireNonNull(releases, "releases");
+      return this;
+    }
+
+    /**
+     * Where status updates are applied to the registry (default: a daemon thread of the core's own,
+     * {@code agent-status-apply}); must run one task at a time, in order. {@code Runnable::run}
+     * applies on the status source's thread, for tests.
+     */
+    public Builder statusApplier(Executor value) {
+      this.statusApplier = Objects.requireNonNull(value, "statusApplier");
+      return this;
+    }
+
+    /** Adds an observer of routing decisions and settlements (metrics, logs); called in order. */
+    public Builder observer(RoutingObserver value) {
+      observers.add(Objects.requireNonNull(value, "observer"));
+      return this;
+    }
+
+    /** Adds an observer of how status updates are taken in (metrics); called in order. */
+    public Builder statusObserver(AgentStatusObserver value) {
+      statusObservers.add(Objects.requireNonNull(value, "statusObserver"));
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears each status update after the registry applied it, and each
+     * interruption at once (a change log, say), after the core's own hold and suspicion.
+     */
+    public Builder statusWatcher(AgentStatusListener value) {
+      statusWatchers.add(Objects.requireNonNull(value, "statusWatcher"));
+      return this;
+    }
+
+    /**
+     * The core.
+     *
+     * @throws IllegalStateException when a port is missing
+     */
+    public BrokerCore build() {
+      return new BrokerCore(this);
+    }
+
+    private static PolicyFactory named(String name, boolean waitForStickyAgent) {
+      return new NamedPolicy(name, waitForStickyAgent);
+    }
+
+    private static boolean waitsForSticky(PolicyFactory factory) {
+      return factory instanceof NamedPolicy named && named.waitForStickyAgent();
+    }
+
+    private static void requirePositive(String what, Duration value) {
+      Objects.requireNonNull(value, what);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + value);
+      }
+    }
+  }
+
+  /** A policy of the core's own, by name. */
+  private record NamedPolicy(String name, boolean waitForStickyAgent) implements PolicyFactory {
+    @Override
+    public RoutingPolicy create(OutstandingWork work, RandomGenerator random) {
+      return RoutingPolicies.named(name, work, random, waitForStickyAgent);
+    }
+  }
+}
