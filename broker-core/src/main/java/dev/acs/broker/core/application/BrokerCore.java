@@ -1,15 +1,9 @@
-package dev.acs.broker.core;
+package dev.acs.broker.core.application;
 
+import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.AgentStatusUpdate;
 import dev.acs.broker.core.agent.Availability;
-import dev.acs.broker.core.application.AgentStatusFeed;
-import dev.acs.broker.core.application.BrokerService;
-import dev.acs.broker.core.application.DecisionHeaders;
-import dev.acs.broker.core.application.DelayScheduler;
-import dev.acs.broker.core.application.ErrorReceiver;
-import dev.acs.broker.core.application.RoutingService;
-import dev.acs.broker.core.application.StatusHold;
 import dev.acs.broker.core.port.AgentStatusListener;
 import dev.acs.broker.core.port.AgentStatusObserver;
 import dev.acs.broker.core.port.AgentStatusSource;
@@ -121,7 +115,7 @@ public final class BrokerCore implements AutoCloseable {
     this.suspicion = new AgentSuspicion(builder.suspicion, clock);
 
     List<RoutingObserver> observers = new ArrayList<>(builder.observers);
-    RoutingService.Builder routingBuilder =
+    RoutingServiceBuilder routingBuilder =
         RoutingService.builder(identity, registry, router, publisher)
             .observer(RoutingObserver.allOf(observers))
             .nanoClock(builder.nanoClock)
@@ -171,7 +165,7 @@ public final class BrokerCore implements AutoCloseable {
    * Subscribes to agent status, waits for the first full snapshot (at most {@code
    * snapshotTimeout}), then starts consuming: no message is judged against an empty view.
    *
-   * @throws dev.acs.broker.core.application.BrokerStartupException when no snapshot arrived in time
+   * @throws BrokerStartupException when no snapshot arrived in time
    */
   public void start(Duration snapshotTimeout) throws InterruptedException {
     service.start(snapshotTimeout);
