@@ -1,4 +1,4 @@
-package dev.acs.broker.app.faults;
+package dev.acs.broker.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A RabbitMQ node of the suite's own, started from the installed {@code rabbitmq-server} with its
- * own node name, ports, data and log directories, so that stopping it or raising its memory alarm
- * never touches the machine's shared node (127.0.0.1:5672), which other test runs use.
+ * A RabbitMQ node of a test's own, started from the installed {@code rabbitmq-server} with its own
+ * node name, ports, data and log directories, so that stopping it, restarting it or raising its
+ * memory alarm never touches the machine's shared node (127.0.0.1:5672), which other test runs use.
  *
  * <p>It shares the Erlang cookie of the installed RabbitMQ (the {@code rabbitmq} user's), so the
  * installed {@code rabbitmqctl} controls it with {@code -n <node>}. When run as root, the installed
@@ -46,21 +46,41 @@ public final class PrivateRabbitNode implements AutoCloseable {
   }
 
   /**
-   * More for a node's set-up (the TLS tests use it): plugins to enable, and lines for {@code
-   * rabbitmq.conf} in which {@code {extraPort}} stands for one more free loopback port (a TLS
-   * listener, say), which {@link #extraPort()} tells afterwards.
+   * More for a node's set-up: plugins to enable, and lines for {@code rabbitmq.conf} in which
+   * {@code {extraPort}} stands for one more free loopback port (a TLS listener, say), which {@link
+   * #extraPort()} tells afterwards.
    */
-  public record Extras(List<String> plugins, List<String> configLines) {}
+  public record Extras(List<String> plugins, List<String> configLines) {
+
+    /** No plugins, and {@code config}'s lines (whole {@code rabbitmq.conf} lines) added. */
+    public static Extras config(String config) {
+      return new Extras(List.of(), config.lines().filter(line -> !line.isBlank()).toList());
+    }
+  }
+
+  /** Starts a node on free loopback ports and waits until it accepts AMQP connections. */
+  public static PrivateRabbitNode start() throws IOException, InterruptedException {
+    return start(new Extras(List.of(), List.of()));
+  }
+
+  /**
+   * Like {@link #start()}, with {@code extraConfig} (whole {@code rabbitmq.conf} lines) added to
+   * the node's configuration.
+   */
+  public static PrivateRabbitNode start(String extraConfig)
+      throws IOException, InterruptedException {
+    return start(Extras.config(extraConfig));
+  }
 
   /** Starts a node with {@code extras} on free loopback ports; see {@link #start()}. */
   public static PrivateRabbitNode start(Extras extras) throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      String node = "broker-sec-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
+      String node = "broker-test-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
       int amqpPort = freePort();
       int distPort = freePort();
       int extra = freePort();
-      Path directory = Files.createTempDirectory("broker-sec-rabbit");
+      Path directory = Files.createTempDirectory("broker-test-rabbit");
       Files.createDirectories(directory.resolve("mnesia"));
       Files.createDirectories(directory.resolve("log"));
       Files.writeString(
@@ -70,6 +90,7 @@ public final class PrivateRabbitNode implements AutoCloseable {
         config.append(line.replace("{extraPort}", String.valueOf(extra))).append('\n');
       }
       Files.writeString(directory.resolve("rabbitmq.conf"), config.toString());
+      // The installed wrappers run the server as the rabbitmq user when started by root.
       run(List.of("chmod", "755", directory.toString()), Map.of(), false);
       run(List.of("chown", "-R", "rabbitmq:rabbitmq", directory.toString()), Map.of(), false);
       PrivateRabbitNode candidate = new PrivateRabbitNode(node, amqpPort, directory);
@@ -85,46 +106,9 @@ public final class PrivateRabbitNode implements AutoCloseable {
     throw last;
   }
 
-  /** The port {@code {extraPort}} stood for in {@link Extras#configLines()}, or 0. */
+  /** The port {@code {extraPort}} stood for in {@link Extras#configLines()}. */
   public int extraPort() {
     return extraPort;
-  }
-
-  /** Starts a node on free loopback ports and waits until it accepts AMQP connections. */
-  static PrivateRabbitNode start() throws IOException, InterruptedException {
-    return start("");
-  }
-
-  /**
-   * Like {@link #start()}, with {@code extraConfig} (whole {@code rabbitmq.conf} lines) added to
-   * the node's configuration.
-   */
-  static PrivateRabbitNode start(String extraConfig) throws IOException, InterruptedException {
-    IOException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      String node = "broker-faults-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
-      int amqpPort = freePort();
-      int distPort = freePort();
-      Path directory = Files.createTempDirectory("broker-faults-rabbit");
-      Files.createDirectories(directory.resolve("mnesia"));
-      Files.createDirectories(directory.resolve("log"));
-      Files.writeString(directory.resolve("enabled_plugins"), "[].\n");
-      Files.writeString(
-          directory.resolve("rabbitmq.conf"),
-          "listeners.tcp.1 = 127.0.0.1:" + amqpPort + "\n" + extraConfig);
-      // The installed wrappers run the server as the rabbitmq user when started by root.
-      run(List.of("chmod", "755", directory.toString()), Map.of(), false);
-      run(List.of("chown", "-R", "rabbitmq:rabbitmq", directory.toString()), Map.of(), false);
-      PrivateRabbitNode candidate = new PrivateRabbitNode(node, amqpPort, directory);
-      try {
-        candidate.launch(distPort);
-        return candidate;
-      } catch (IOException failed) {
-        last = failed;
-        candidate.close();
-      }
-    }
-    throw last;
   }
 
   private void launch(int distPort) throws IOException, InterruptedException {
@@ -151,18 +135,18 @@ public final class PrivateRabbitNode implements AutoCloseable {
    * Stops the whole node (the Erlang VM exits, every connection drops) and starts it again on the
    * same ports and data: durable queues and persistent messages must survive.
    */
-  void restart() throws IOException, InterruptedException {
+  public void restart() throws IOException, InterruptedException {
     ctl("stop", directory.resolve("pid").toString());
     launch(distPort);
   }
 
   /** Stops the whole node (the Erlang VM exits); {@link #startAgain()} brings it back. */
-  void stop() throws IOException, InterruptedException {
+  public void stop() throws IOException, InterruptedException {
     ctl("stop", directory.resolve("pid").toString());
   }
 
   /** Starts a stopped or killed node again on the same ports and data, and waits for it. */
-  void startAgain() throws IOException, InterruptedException {
+  public void startAgain() throws IOException, InterruptedException {
     launch(distPort);
   }
 
@@ -170,7 +154,7 @@ public final class PrivateRabbitNode implements AutoCloseable {
    * Kills the node's Erlang VM with SIGKILL, as a crash or an OOM kill does: no connection is
    * closed, no data is flushed. Returns once the process is gone.
    */
-  void kill9() throws IOException, InterruptedException {
+  public void kill9() throws IOException, InterruptedException {
     long pid = Long.parseLong(Files.readString(directory.resolve("pid")).strip());
     ProcessHandle vm =
         ProcessHandle.of(pid)
@@ -185,7 +169,7 @@ public final class PrivateRabbitNode implements AutoCloseable {
   }
 
   /** The node's data directory (deleted when the node is closed). */
-  Path directory() {
+  public Path directory() {
     return directory;
   }
 
@@ -207,7 +191,7 @@ public final class PrivateRabbitNode implements AutoCloseable {
   }
 
   /** Whether the AMQP port accepts a TCP connection now. */
-  boolean acceptsConnections() {
+  public boolean acceptsConnections() {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), amqpPort)) {
       return socket.isConnected();
     } catch (IOException refused) {
@@ -278,7 +262,7 @@ public final class PrivateRabbitNode implements AutoCloseable {
   private static String run(List<String> command, Map<String, String> environment, boolean check)
       throws IOException, InterruptedException {
     // Output to a file, not a pipe: a detached server may keep an inherited pipe open for good.
-    Path output = Files.createTempFile("broker-faults-ctl", ".out");
+    Path output = Files.createTempFile("broker-test-ctl", ".out");
     try {
       ProcessBuilder builder =
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
