@@ -11,6 +11,7 @@ import dev.acs.broker.app.logging.LoggingRoutingObserver;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.application.BrokerCore;
+import dev.acs.broker.core.application.BrokerCoreBuilder;
 import dev.acs.broker.core.application.BrokerService;
 import dev.acs.broker.core.application.RoutingService;
 import dev.acs.broker.core.application.StatusHold;
@@ -87,7 +88,7 @@ public abstract class CoreModule {
       Set<RoutingObserver> extraObservers,
       Set<AgentStatusObserver> statusObservers) {
     BrokerConfig.Interop interop = config.interop();
-    BrokerCore.Builder core =
+    BrokerCoreBuilder core =
         BrokerCore.builder(config.identity())
             .statusSource(statusSource)
             .inbound(inbound)

@@ -3,7 +3,6 @@ package dev.acs.broker.core.application;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.AgentStatusUpdate;
-import dev.acs.broker.core.agent.Availability;
 import dev.acs.broker.core.port.AgentStatusListener;
 import dev.acs.broker.core.port.AgentStatusObserver;
 import dev.acs.broker.core.port.AgentStatusSource;
@@ -14,7 +13,6 @@ import dev.acs.broker.core.port.Subscription;
 import dev.acs.broker.core.routing.AgentSuspicion;
 import dev.acs.broker.core.routing.MessageRouter;
 import dev.acs.broker.core.routing.OutstandingWork;
-import dev.acs.broker.core.routing.RoutingPolicies;
 import dev.acs.broker.core.routing.RoutingPolicy;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -26,7 +24,6 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -63,9 +60,9 @@ import org.jspecify.annotations.Nullable;
  * take yet waits, unacknowledged, until one can or the park timeout ends. See {@code
  * docs/embedding.md}.
  *
- * <p>Threads: unless {@link Builder#scheduler(ScheduledExecutorService)} or {@link
- * Builder#scheduler(DelayScheduler, Executor)} says otherwise, the core starts one daemon thread
- * for its timers ({@code broker-park-timer}) and one that applies status updates ({@code
+ * <p>Threads: unless {@link BrokerCoreBuilder#scheduler(ScheduledExecutorService)} or {@link
+ * BrokerCoreBuilder#scheduler(DelayScheduler, Executor)} says otherwise, the core starts one daemon
+ * thread for its timers ({@code broker-park-timer}) and one that applies status updates ({@code
  * agent-status-apply}); {@link #stop} and {@link #close} end both. {@link #start} and {@link #stop}
  * are meant to be called once each, from one thread.
  */
@@ -87,7 +84,7 @@ public final class BrokerCore implements AutoCloseable {
   private final @Nullable ScheduledExecutorService ownTimer;
   private final Periodic suspicionTimer;
 
-  private BrokerCore(Builder builder) {
+  BrokerCore(BrokerCoreBuilder builder) {
     AgentStatusSource statusSource = required(builder.statusSource, "statusSource");
     InboundMessages inbound = required(builder.inbound, "inbound");
     OutboundPublisher publisher = required(builder.publisher, "publisher");
@@ -134,15 +131,12 @@ public final class BrokerCore implements AutoCloseable {
     this.routing = routingBuilder.build();
 
     AgentStatusObserver statusObserver = AgentStatusObserver.allOf(builder.statusObservers);
+    Executor applier = builder.statusApplier;
     AgentStatusFeed feed =
-        builder.statusApplier == null
+        applier == null
             ? AgentStatusFeed.onOwnThread(registry, clock, statusObserver)
             : AgentStatusFeed.on(
-                builder.statusApplier,
-                registry,
-                clock,
-                statusObserver,
-                AgentStatusFeed.DEFAULT_CAPACITY);
+                applier, registry, clock, statusObserver, AgentStatusFeed.DEFAULT_CAPACITY);
     // The hold and suspicion hear each update once the registry has applied it, so that a hold is
     // lifted only when routing already reads the snapshot that lifts it.
     feed.notifying(hold);
@@ -157,8 +151,8 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   /** Starts a builder for a broker that calls itself {@code identity}. */
-  public static Builder builder(BrokerIdentity identity) {
-    return new Builder(identity);
+  public static BrokerCoreBuilder builder(BrokerIdentity identity) {
+    return new BrokerCoreBuilder(identity);
   }
 
   /**
@@ -324,281 +318,6 @@ public final class BrokerCore implements AutoCloseable {
         stopped = true;
         next.cancel();
       }
-    }
-  }
-
-  /**
-   * Collects the ports and settings of a {@link BrokerCore}; the three ports are required, every
-   * setting has the default of {@code broker run}.
-   */
-  public static final class Builder {
-    private final BrokerIdentity identity;
-    private @Nullable AgentStatusSource statusSource;
-    private @Nullable InboundMessages inbound;
-    private @Nullable OutboundPublisher publisher;
-    private PolicyFactory policy = named("sticky", false);
-    private RandomGenerator random = RoutingPolicies.threadSafeRandom();
-    private Duration outstandingExpiry = Duration.ofMinutes(5);
-    private Availability availability = Availability.preferIdle();
-    private Duration parkTimeout = Duration.ofSeconds(30);
-    private StatusHold.Mode holdMode = StatusHold.Mode.HOLD;
-    private Duration holdGrace = Duration.ofSeconds(1);
-    private AgentSuspicion.Settings suspicion = AgentSuspicion.Settings.DEFAULTS;
-    private int maxHops = 2;
-    private boolean answersToClient;
-    private ErrorReceiver errorReceiver = ErrorReceiver.SERVER;
-    private DecisionHeaders decisionHeaders = DecisionHeaders.FULL;
-    private Clock clock = Clock.systemUTC();
-    private LongSupplier nanoClock = System::nanoTime;
-    private @Nullable DelayScheduler timer;
-    private @Nullable Executor releases;
-    private @Nullable Executor statusApplier;
-    private final List<RoutingObserver> observers = new ArrayList<>();
-    private final List<AgentStatusObserver> statusObservers = new ArrayList<>();
-    private final List<AgentStatusListener> statusWatchers = new ArrayList<>();
-
-    private Builder(BrokerIdentity identity) {
-      this.identity = Objects.requireNonNull(identity, "identity");
-    }
-
-    /** Where agent status comes from (required). */
-    public Builder statusSource(AgentStatusSource value) {
-      this.statusSource = Objects.requireNonNull(value, "statusSource");
-      return this;
-    }
-
-    /** Where messages to route come from (required). */
-    public Builder inbound(InboundMessages value) {
-      this.inbound = Objects.requireNonNull(value, "inbound");
-      return this;
-    }
-
-    /** Where routed messages, errors and dead letters go (required). */
-    public Builder publisher(OutboundPublisher value) {
-      this.publisher = Objects.requireNonNull(value, "publisher");
-      return this;
-    }
-
-    /**
-     * The routing policy by name, one of {@link RoutingPolicies#NAMES} (default {@code sticky}).
-     *
-     * @throws IllegalArgumentException for another name, listing the known ones
-     */
-    public Builder policy(String name) {
-      Objects.requireNonNull(name, "name");
-      if (!RoutingPolicies.NAMES.contains(name)) {
-        throw new IllegalArgumentException(
-            "unknown routing policy '"
-                + name
-                + "'; use one of "
-                + String.join(", ", RoutingPolicies.NAMES));
-      }
-      this.policy = named(name, waitsForSticky(policy));
-      return this;
-    }
-
-    /**
-     * A routing policy of the embedder's own, built with the core's load tracker (a load-aware
-     * policy must read that one: the routing service keeps it up to date).
-     */
-    public Builder policy(PolicyFactory factory) {
-      this.policy = Objects.requireNonNull(factory, "factory");
-      return this;
-    }
-
-    /**
-     * Whether the named {@code sticky} policy parks a message for its conversation's busy agent
-     * rather than choosing another (default false; needs a park timeout to wait).
-     */
-    public Builder waitForStickyAgent(boolean value) {
-      if (policy instanceof NamedPolicy named) {
-        this.policy = named(named.name(), value);
-      } else {
-        throw new IllegalStateException(
-            "waitForStickyAgent applies to the named policies only; a PolicyFactory builds its"
-                + " own policy");
-      }
-      return this;
-    }
-
-    /** The draws of the randomized policies (default: a thread-safe one per thread). */
-    public Builder random(RandomGenerator value) {
-      this.random = Objects.requireNonNull(value, "random");
-      return this;
-    }
-
-    /** How long a routed, unanswered message counts as its agent's load (default 5 min). */
-    public Builder outstandingExpiry(Duration value) {
-      requirePositive("outstanding expiry", value);
-      this.outstandingExpiry = value;
-      return this;
-    }
-
-    /**
-     * Which agent states may receive messages, in tiers (default {@code idle>busy,initializing}).
-     */
-    public Builder availability(Availability value) {
-      this.availability = Objects.requireNonNull(value, "availability");
-      return this;
-    }
-
-    /**
-     * How long a message no agent can take yet waits for one before it is answered with the "no
-     * agent" error (default 30 s); {@link Duration#ZERO} answers at once, like the reference
-     * broker. The one place parking is configured: the router and the routing service both follow.
-     */
-    public Builder parkTimeout(Duration value) {
-      Objects.requireNonNull(value, "parkTimeout");
-      if (value.isNegative()) {
-        throw new IllegalArgumentException("park timeout must not be negative, was " + value);
-      }
-      this.parkTimeout = value;
-      return this;
-    }
-
-    /**
-     * What routing does while the status stream is down (default {@link StatusHold.Mode#HOLD}) and
-     * after how long the outage is declared (default 1 s; may be zero).
-     */
-    public Builder statusHold(StatusHold.Mode mode, Duration grace) {
-      this.holdMode = Objects.requireNonNull(mode, "mode");
-      Objects.requireNonNull(grace, "grace");
-      if (grace.isNegative()) {
-        throw new IllegalArgumentException("status hold grace must not be negative, was " + grace);
-      }
-      this.holdGrace = grace;
-      return this;
-    }
-
-    /** How the broker suspects dead agents (default {@link AgentSuspicion.Settings#DEFAULTS}). */
-    public Builder suspicion(AgentSuspicion.Settings value) {
-      this.suspicion = Objects.requireNonNull(value, "suspicion");
-      return this;
-    }
-
-    /**
-     * How agents' answers are routed: chains longer than {@code maxHops} are dead-lettered as
-     * {@code hop-limit} (default 2; 0 for no limit), and with {@code toClient} an answer goes back
-     * to the frontend client that asked (default: to another agent, SPEC §4).
-     */
-    public Builder answers(int maxHops, boolean toClient) {
-      if (maxHops < 0) {
-        throw new IllegalArgumentException("max hops must not be negative, was " + maxHops);
-      }
-      this.maxHops = maxHops;
-      this.answersToClient = toClient;
-      return this;
-    }
-
-    /** Whom "no agent" errors are addressed to (default {@link ErrorReceiver#SERVER}). */
-    public Builder errorReceiver(ErrorReceiver value) {
-      this.errorReceiver = Objects.requireNonNull(value, "errorReceiver");
-      return this;
-    }
-
-    /** Which explanatory headers routed messages carry (default {@link DecisionHeaders#FULL}). */
-    public Builder decisionHeaders(DecisionHeaders value) {
-      this.decisionHeaders = Objects.requireNonNull(value, "decisionHeaders");
-      return this;
-    }
-
-    /** The wall clock: park ages, timeouts, status stamps (default the UTC system clock). */
-    public Builder clock(Clock value) {
-      this.clock = Objects.requireNonNull(value, "clock");
-      return this;
-    }
-
-    /** The monotonic clock for the latencies observers hear (default {@code System::nanoTime}). */
-    public Builder nanoClock(LongSupplier value) {
-      this.nanoClock = Objects.requireNonNull(value, "nanoClock");
-      return this;
-    }
-
-    /**
-     * The executor for the core's timers (park timeouts, the status hold's grace, suspicion) and
-     * for publishing parked messages once released; it must run one task at a time, in order (a
-     * single-thread executor). The embedder owns it: the core does not shut it down. Default: a
-     * daemon thread of the core's own.
-     */
-    public Builder scheduler(ScheduledExecutorService value) {
-      Objects.requireNonNull(value, "scheduler");
-      this.timer = DelayScheduler.using(value);
-      this.releases = value;
-      return this;
-    }
-
-    /**
-     * The core's timers and the executor that publishes released parked messages, given apart, for
-     * tests that move time by hand ({@code ManualScheduler} and {@code Runnable::run}); {@code
-     * releases} must run one task at a time, in order.
-     */
-    public Builder scheduler(DelayScheduler timers, Executor releases) {
-      this.timer = Objects.requireNonNull(timers, "timers");
-      this.releases = Objects.requireNonNull(releases, "releases");
-      return this;
-    }
-
-    /**
-     * Where status updates are applied to the registry (default: a daemon thread of the core's own,
-     * {@code agent-status-apply}); must run one task at a time, in order. {@code Runnable::run}
-     * applies on the status source's thread, for tests.
-     */
-    public Builder statusApplier(Executor value) {
-      this.statusApplier = Objects.requireNonNull(value, "statusApplier");
-      return this;
-    }
-
-    /** Adds an observer of routing decisions and settlements (metrics, logs); called in order. */
-    public Builder observer(RoutingObserver value) {
-      observers.add(Objects.requireNonNull(value, "observer"));
-      return this;
-    }
-
-    /** Adds an observer of how status updates are taken in (metrics); called in order. */
-    public Builder statusObserver(AgentStatusObserver value) {
-      statusObservers.add(Objects.requireNonNull(value, "statusObserver"));
-      return this;
-    }
-
-    /**
-     * Adds a listener that hears each status update after the registry applied it, and each
-     * interruption at once (a change log, say), after the core's own hold and suspicion.
-     */
-    public Builder statusWatcher(AgentStatusListener value) {
-      statusWatchers.add(Objects.requireNonNull(value, "statusWatcher"));
-      return this;
-    }
-
-    /**
-     * The core.
-     *
-     * @throws IllegalStateException when a port is missing
-     */
-    public BrokerCore build() {
-      return new BrokerCore(this);
-    }
-
-    private static PolicyFactory named(String name, boolean waitForStickyAgent) {
-      return new NamedPolicy(name, waitForStickyAgent);
-    }
-
-    private static boolean waitsForSticky(PolicyFactory factory) {
-      return factory instanceof NamedPolicy named && named.waitForStickyAgent();
-    }
-
-    private static void requirePositive(String what, Duration value) {
-      Objects.requireNonNull(value, what);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + value);
-      }
-    }
-  }
-
-  /** A policy of the core's own, by name. */
-  private record NamedPolicy(String name, boolean waitForStickyAgent) implements PolicyFactory {
-    @Override
-    public RoutingPolicy create(OutstandingWork work, RandomGenerator random) {
-      return RoutingPolicies.named(name, work, random, waitForStickyAgent);
     }
   }
 }

@@ -36,7 +36,7 @@ class BrokerCoreTest {
   private final FakeInboundMessages input = new FakeInboundMessages();
   private final RecordingOutboundPublisher output = RecordingOutboundPublisher.confirming();
 
-  private BrokerCore.Builder builder() {
+  private BrokerCoreBuilder builder() {
     return BrokerCore.builder(new BrokerIdentity("broker_test", "test"))
         .statusSource(agents)
         .inbound(input)
