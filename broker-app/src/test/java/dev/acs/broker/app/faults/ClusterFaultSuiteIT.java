@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -116,11 +117,14 @@ class ClusterFaultSuiteIT {
     BrokerProcess last = replicas[replicas.length - 1];
     try {
       // While the last one runs, a timeout can still show where the missing messages are.
-      Await.until(
-          DRAIN,
-          () -> "every confirmed id out; " + scenario.ledger.verdict(),
-          scenario.ledger::allConfirmedSeen);
-    } catch (AssertionError missing) {
+      await()
+          .atMost(DRAIN)
+          .untilAsserted(
+              () ->
+                  assertThat(scenario.ledger.allConfirmedSeen())
+                      .as(() -> "every confirmed id out; " + scenario.ledger.verdict())
+                      .isTrue());
+    } catch (ConditionTimeoutException missing) {
       throw new AssertionError(missing.getMessage() + diagnosis(null, replicas), missing);
     }
     for (int i = 0; i < replicas.length - 1; i++) {
@@ -339,7 +343,7 @@ class ClusterFaultSuiteIT {
         try {
           scenario.recordRecovery(scenario.awaitFlowAfter(System.nanoTime(), FAULT_WAIT));
           scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
-        } catch (AssertionError stalled) {
+        } catch (AssertionError | ConditionTimeoutException stalled) {
           throw new AssertionError(stalled.getMessage() + diagnosis(island, a, b), stalled);
         }
         scenario.put("consumerNodesDuringSplit", List.of(nodeOf(a), nodeOf(b)));
