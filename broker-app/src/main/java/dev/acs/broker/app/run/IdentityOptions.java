@@ -24,9 +24,11 @@ final class IdentityOptions {
 
   /** The identity; a generated id and {@code Broker-<hostname>} where none is given. */
   BrokerIdentity toIdentity(EnvironmentDefaults environment) {
+    String id = blankToNull(brokerId);
+    String name = blankToNull(brokerName);
     return new BrokerIdentity(
-        isBlank(brokerId) ? BrokerIdentity.generated("unused").id() : brokerId.strip(),
-        isBlank(brokerName) ? "Broker-" + hostname(environment) : brokerName.strip());
+        id == null ? BrokerIdentity.generated("unused").id() : id.strip(),
+        name == null ? "Broker-" + hostname(environment) : name.strip());
   }
 
   private static String hostname(EnvironmentDefaults environment) {
@@ -41,7 +43,7 @@ final class IdentityOptions {
     }
   }
 
-  private static boolean isBlank(@Nullable String value) {
-    return value == null || value.isBlank();
+  private static @Nullable String blankToNull(@Nullable String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 }
