@@ -32,34 +32,20 @@ final class EnvelopeFields {
    */
   @Nullable String read(String name, JsonToken value, JsonParser parser) throws IOException {
     switch (name) {
-      case WireFields.MESSAGE_ID:
-        messageId = text(name, value, parser);
-        break;
-      case WireFields.MESSAGE_TYPE:
-        messageType = text(name, value, parser);
-        break;
-      case WireFields.SENDER_ID:
-        senderId = text(name, value, parser);
-        break;
-      case WireFields.RECEIVER_ID:
-        receiverId = text(name, value, parser);
-        break;
-      case WireFields.ROUTING_STATUS:
-        routingStatus = text(name, value, parser);
-        break;
-      case WireFields.CLIENT_ID:
-        clientId = text(name, value, parser);
-        break;
-      case WireFields.CONNECTION_TYPE:
-        connectionType = text(name, value, parser);
-        break;
-      case WireFields.ORIGINAL_MESSAGE_ID:
-        // Only followed for hop counting, never required: another JSON type is carried through
-        // as it was before the broker read this field, not dead-lettered.
-        originalMessageId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-        break;
-      default:
+      case WireFields.MESSAGE_ID -> messageId = text(name, value, parser);
+      case WireFields.MESSAGE_TYPE -> messageType = text(name, value, parser);
+      case WireFields.SENDER_ID -> senderId = text(name, value, parser);
+      case WireFields.RECEIVER_ID -> receiverId = text(name, value, parser);
+      case WireFields.ROUTING_STATUS -> routingStatus = text(name, value, parser);
+      case WireFields.CLIENT_ID -> clientId = text(name, value, parser);
+      case WireFields.CONNECTION_TYPE -> connectionType = text(name, value, parser);
+      // Only followed for hop counting, never required: another JSON type is carried through as
+      // it was before the broker read this field, not dead-lettered.
+      case WireFields.ORIGINAL_MESSAGE_ID ->
+          originalMessageId = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+      default -> {
         return null;
+      }
     }
     return wrongType;
   }
@@ -94,23 +80,14 @@ final class EnvelopeFields {
 
   /** The JSON type a token starts, as a problem text names it. */
   static String describe(JsonToken token) {
-    switch (token) {
-      case START_ARRAY:
-        return "array";
-      case START_OBJECT:
-        return "object";
-      case VALUE_STRING:
-        return "string";
-      case VALUE_NUMBER_INT:
-      case VALUE_NUMBER_FLOAT:
-        return "number";
-      case VALUE_TRUE:
-      case VALUE_FALSE:
-        return "boolean";
-      case VALUE_NULL:
-        return "null";
-      default:
-        return token.name();
-    }
+    return switch (token) {
+      case START_ARRAY -> "array";
+      case START_OBJECT -> "object";
+      case VALUE_STRING -> "string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+      case VALUE_TRUE, VALUE_FALSE -> "boolean";
+      case VALUE_NULL -> "null";
+      default -> token.name();
+    };
   }
 }

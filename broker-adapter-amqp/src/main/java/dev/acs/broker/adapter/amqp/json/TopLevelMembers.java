@@ -131,8 +131,8 @@ final class TopLevelMembers {
    * the token's first byte, which unlike {@code currentTokenLocation} allocates nothing.
    */
   private static int offset(JsonParser parser, int start) {
-    if (parser instanceof ParserBase) {
-      return (int) (((ParserBase) parser).getTokenCharacterOffset() - 1) + start;
+    if (parser instanceof ParserBase base) {
+      return (int) (base.getTokenCharacterOffset() - 1) + start;
     }
     return (int) parser.currentTokenLocation().getByteOffset() + start;
   }
