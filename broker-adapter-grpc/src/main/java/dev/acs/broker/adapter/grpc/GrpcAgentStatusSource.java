@@ -86,6 +86,8 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
   private @Nullable ManagedChannel channel;
   private @Nullable StreamAttempt stream;
   private long epoch;
+  // Stream responses taken in so far; a probe answer is stale if the stream moved on meanwhile.
+  private long streamResponses;
   private boolean registrationNeeded = true;
   private boolean probeInFlight;
   private int probeFailures;
@@ -289,6 +291,7 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
     if (closed.get() || attempt != stream) {
       return;
     }
+    streamResponses++;
     AgentStatusUpdate update = mapper.toUpdate(response);
     if (update.fullSnapshot()) {
       attempt.sawSnapshot = true;
@@ -373,6 +376,7 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
       }
       probeInFlight = true;
       long myEpoch = epoch;
+      long streamResponsesAtProbe = streamResponses;
       AgentStatusServiceGrpc.newStub(channel())
           .withMaxInboundMessageSize(settings.maxInboundMessageBytes())
           .withDeadlineAfter(settings.probeDeadline().toNanos(), TimeUnit.NANOSECONDS)
@@ -381,7 +385,7 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
               new StreamObserver<>() {
                 @Override
                 public void onNext(AgentStatusResponse response) {
-                  post(() -> onProbeAnswer(myEpoch, response));
+                  post(() -> onProbeAnswer(myEpoch, streamResponsesAtProbe, response));
                 }
 
                 @Override
@@ -400,12 +404,36 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
     }
   }
 
-  private void onProbeAnswer(long myEpoch, AgentStatusResponse response) {
+  /**
+   * A probe answered: the connection is alive, and the answer reconciles the registry with the
+   * server's list, unless the stream delivered anything while the probe was out. The server built
+   * the answer at some moment during the call; an update it streamed after that moment and that was
+   * taken in before the answer would be reverted by it (an agent that turned idle shown busy again,
+   * until its next change, which with deltas may be long). A stream that delivers is live and newer
+   * than the answer, so there is nothing to reconcile.
+   */
+  private void onProbeAnswer(
+      long myEpoch, long streamResponsesAtProbe, AgentStatusResponse response) {
     if (closed.get() || myEpoch != epoch) {
       return;
     }
     probeInFlight = false;
     probeFailures = 0;
+    if (streamResponses != streamResponsesAtProbe) {
+      LOG.debug(
+          "Liveness probe answered ({} agents), not applied: the stream delivered {} updates"
+              + " meanwhile",
+          response.getAgentsCount(),
+          streamResponses - streamResponsesAtProbe);
+      health =
+          new GrpcHealth(
+              health.registered(),
+              health.streamConnected(),
+              clock.instant(),
+              health.reconnectCount(),
+              health.lastError());
+      return;
+    }
     AgentStatusUpdate update = mapper.toUpdate(response);
     StreamAttempt current = stream;
     boolean snapshotSeen = current != null && current.sawSnapshot;

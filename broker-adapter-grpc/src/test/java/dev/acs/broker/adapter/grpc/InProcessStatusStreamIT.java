@@ -178,6 +178,33 @@ class InProcessStatusStreamIT {
   }
 
   @Test
+  void probeAnswer_builtBeforeADeltaTheStreamDelivered_doesNotRevertIt() throws Exception {
+    // Held from the start, so no probe answer is taken in before the one the test holds; the
+    // deadline leaves the test time to answer it late.
+    central.fake.holdProbes(true);
+    central
+        .adapter(
+            InProcessCentral.SETTINGS.withLiveness(Duration.ofSeconds(3), Duration.ofSeconds(3)))
+        .statusSource()
+        .subscribe(central.feed);
+    Await.next(central.feed.updates, "snapshot");
+    FakeCentralServer.HeldProbe probe =
+        Await.next(central.fake.heldProbes, Duration.ofSeconds(10), "a probe");
+    // The probe's answer says a2 is busy; the stream then says it turned idle.
+    central.fake.setAgents(List.of(agent("a1", "idle"), agent("a2", "idle")));
+    central.fake.publishDelta(agent("a2", "idle"));
+    Await.next(central.feed.updates, "delta");
+
+    probe.answer();
+
+    // The next probe goes out only once the answer to this one has been taken in.
+    Await.next(central.fake.heldProbes, Duration.ofSeconds(10), "the next probe");
+    assertThat(central.feed.stateOf("a2")).isEqualTo("idle");
+    assertThat(central.feed.updates).isEmpty();
+    assertThat(central.feed.interruptions).isEmpty();
+  }
+
+  @Test
   void probesThatHangTwice_replaceTheChannel_andResubscribe() throws Exception {
     central
         .adapter(
