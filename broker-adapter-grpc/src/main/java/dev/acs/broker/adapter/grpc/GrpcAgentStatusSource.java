@@ -391,7 +391,7 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
                 @Override
                 public void onError(Throwable error) {
                   Status status = Status.fromThrowable(error);
-                  post(() -> onProbeFailure(myEpoch, status));
+                  post(() -> onProbeFailure(myEpoch, streamResponsesAtProbe, status));
                 }
 
                 @Override
@@ -456,7 +456,13 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
     }
   }
 
-  private void onProbeFailure(long myEpoch, Status status) {
+  /**
+   * A probe failed. It counts towards declaring the connection dead only if the stream delivered
+   * nothing while it was out: the probe exists to find a stream that went silent, and a large
+   * fleet's answer (tens of megabytes at 100,000 agents) can miss its deadline behind a busy stream
+   * on a connection that is plainly alive.
+   */
+  private void onProbeFailure(long myEpoch, long streamResponsesAtProbe, Status status) {
     if (closed.get() || myEpoch != epoch) {
       return;
     }
@@ -465,6 +471,15 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
       // The server answered, so the connection is alive; it just does not like the probe.
       probeFailures = 0;
       LOG.debug("Liveness probe answered with {}; the connection is alive", describe(status));
+      return;
+    }
+    if (streamResponses != streamResponsesAtProbe) {
+      probeFailures = 0;
+      LOG.debug(
+          "Liveness probe failed ({}) while the stream delivered {} updates; the connection is"
+              + " alive",
+          describe(status),
+          streamResponses - streamResponsesAtProbe);
       return;
     }
     probeFailures++;

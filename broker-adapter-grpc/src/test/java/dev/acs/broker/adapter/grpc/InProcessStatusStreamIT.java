@@ -205,6 +205,31 @@ class InProcessStatusStreamIT {
   }
 
   @Test
+  void probesThatTimeOut_whileTheStreamDelivers_doNotCount_butASilentStreamIsStillFound()
+      throws Exception {
+    central
+        .adapter(
+            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(100), Duration.ofMillis(50)))
+        .statusSource()
+        .subscribe(central.feed);
+    Await.next(central.feed.updates, "snapshot");
+    central.fake.probesHang(true);
+
+    // A busy stream: every probe of these times out, none of them while the stream is silent.
+    int delta = 0;
+    while (central.fake.probes.size() < 4) {
+      central.fake.publishDelta(agent("a1", delta++ % 2 == 0 ? "busy" : "idle"));
+      Await.next(central.feed.updates, "delta " + delta);
+    }
+    assertThat(central.feed.interruptions).isEmpty();
+    assertThat(central.fake.subscriptions).hasSize(1);
+
+    // The stream falls silent: two timed-out probes in a row declare the connection dead.
+    String reason = Await.next(central.feed.interruptions, "liveness failure");
+    assertThat(reason).startsWith("liveness probe failed 2 times in a row (DEADLINE_EXCEEDED");
+  }
+
+  @Test
   void probesThatHangTwice_replaceTheChannel_andResubscribe() throws Exception {
     central
         .adapter(

@@ -149,15 +149,15 @@ class BacklogDrainBenchIT {
                   .resolve("drain-" + agents + "-" + policy + "-" + (repeat + 1) + ".log"))) {
         Await.until(
             Duration.ofMinutes(15),
-            () -> backlog + " outputs, got " + queues.outputs() + "\n" + broker.process().tail(),
-            () -> queues.outputs() >= mark || !broker.process().isAlive());
+            () -> backlog + " outputs, got " + queues.outputs() + "\n" + broker.tail(),
+            () -> queues.outputs() >= mark || !broker.isAlive());
         double cpuAtMark = broker.cpuSeconds();
         Await.until(
             Duration.ofMinutes(15),
-            () -> backlog + " outputs, got " + queues.outputs() + "\n" + broker.process().tail(),
-            () -> queues.outputs() >= backlog || !broker.process().isAlive());
+            () -> backlog + " outputs, got " + queues.outputs() + "\n" + broker.tail(),
+            () -> queues.outputs() >= backlog || !broker.isAlive());
         double cpuAtEnd = broker.cpuSeconds();
-        assertThat(broker.process().isAlive()).as("broker running").isTrue();
+        assertThat(broker.isAlive()).as("broker running").isTrue();
         double seconds = (queues.lastOutputNanos() - queues.markNanos()) / 1e9;
         long measured = backlog - mark;
         Map<String, Long> receivers = queues.byReceiver();

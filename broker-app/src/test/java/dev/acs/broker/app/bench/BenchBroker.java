@@ -1,5 +1,6 @@
 package dev.acs.broker.app.bench;
 
+import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,19 +23,26 @@ import java.util.regex.Pattern;
  * The real {@code broker.jar} started for a benchmark: as in production, with the JIT's full
  * optimisation (the end-to-end tests' {@link BrokerProcess#start} stops at C1 to start faster) and
  * a fixed heap, its admin endpoint on a free port, its CPU time read from {@code /proc}.
+ *
+ * <p>Its output goes straight to a log file, as a container runtime's log driver takes it, not
+ * through a pipe that this JVM must keep reading: at 5,000 status changes a second the broker logs
+ * thousands of lines a second, and a reader that falls behind would stall the broker's logging
+ * thread and so the benchmark's subject.
  */
 final class BenchBroker implements AutoCloseable {
 
   /** Clock ticks per second of {@code /proc/<pid>/stat} ({@code getconf CLK_TCK}, 100 on Linux). */
   private static final double TICKS_PER_SECOND = 100.0;
 
-  private final BrokerProcess process;
+  private final Process process;
+  private final Path log;
   private final int adminPort;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private BenchBroker(BrokerProcess process, int adminPort) {
+  private BenchBroker(Process process, Path log, int adminPort) {
     this.process = process;
+    this.log = log;
     this.adminPort = adminPort;
   }
 
@@ -64,11 +73,52 @@ final class BenchBroker implements AutoCloseable {
                     || name.startsWith("BROKER_"));
     builder.environment().putAll(Map.of("BROKER_ID", "broker_bench", "BROKER_NAME", "Bench"));
     Files.createDirectories(log.toAbsolutePath().getParent());
-    return new BenchBroker(BrokerProcess.startCommand(builder, log), adminPort);
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(log.toFile());
+    return new BenchBroker(builder.start(), log, adminPort);
   }
 
-  BrokerProcess process() {
-    return process;
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits until {@code /health/ready} answers 200; fails if the broker exits first. */
+  void awaitReady(Duration timeout) {
+    Await.until(
+        timeout,
+        () -> "the broker ready (/health/ready 200):\n" + tail(),
+        () -> {
+          if (!process.isAlive()) {
+            throw new AssertionError("broker exited with " + process.exitValue() + ":\n" + tail());
+          }
+          return status("/health/ready") == 200;
+        });
+  }
+
+  /** The end of the broker's log, for failure messages. */
+  String tail() {
+    try {
+      String all = Files.readString(log);
+      return all.length() > 6000 ? "…" + all.substring(all.length() - 6000) : all;
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private int status(String path) {
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+              .timeout(Duration.ofSeconds(10))
+              .GET()
+              .build();
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException notYet) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The process's CPU time so far (user + system, all threads), in seconds. */
@@ -115,14 +165,21 @@ final class BenchBroker implements AutoCloseable {
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
   }
 
-  /** Sends SIGTERM and waits for the broker to drain and exit. */
+  /** Sends SIGTERM and waits for the broker to drain and exit; returns its exit code. */
   int terminate() throws InterruptedException {
-    return process.terminate(Duration.ofSeconds(60));
+    process.toHandle().destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError("broker still running 60 s after SIGTERM:\n" + tail());
+    }
+    return process.exitValue();
   }
 
   @Override
-  public void close() {
-    process.close();
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.toHandle().destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   private static int freePort() {
