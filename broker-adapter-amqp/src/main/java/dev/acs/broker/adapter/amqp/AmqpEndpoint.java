@@ -1,14 +1,13 @@
 package dev.acs.broker.adapter.amqp;
 
-import com.rabbitmq.client.Address;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.acs.broker.core.retry.Backoff;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,16 +38,24 @@ abstract class AmqpEndpoint {
    */
   static final int BLOCKED_CLOSE_TIMEOUT_MILLIS = 1_000;
 
+  /** How much each reconnect delay grows over the one before. */
+  static final double RECONNECT_MULTIPLIER = 1.6;
+
+  /**
+   * The relative spread of reconnect delays: brokers that lost the same RabbitMQ node do not all
+   * knock again in the same instant.
+   */
+  static final double RECONNECT_JITTER = 0.2;
+
   final String role;
   final AmqpSettings settings;
   final AmqpListener listener;
-  private final ConnectionFactory factory;
-  private final String connectionName;
+  private final NodeConnector connector;
+  private final Backoff reconnects;
   private final ScheduledExecutorService lifecycle;
   private final Runnable onStateChange;
   private final AtomicBoolean restoreScheduled = new AtomicBoolean();
   private final AtomicLong recoveries = new AtomicLong();
-  private volatile AddressOrder addressOrder;
   private volatile @Nullable AmqpAddress node;
 
   private volatile @Nullable Connection connection;
@@ -59,7 +66,6 @@ abstract class AmqpEndpoint {
   private volatile @Nullable String lastError;
   private volatile @Nullable String misconfiguration;
   private boolean everOpened;
-  private Duration nextDelay;
 
   AmqpEndpoint(
       String role,
@@ -68,21 +74,27 @@ abstract class AmqpEndpoint {
       ConnectionFactory factory,
       ScheduledExecutorService lifecycle,
       AmqpListener listener,
-      Runnable onStateChange) {
+      Runnable onStateChange,
+      Random random) {
     this.role = role;
-    this.connectionName = connectionName;
     this.settings = settings;
-    this.factory = factory;
     this.lifecycle = lifecycle;
     this.listener = listener;
     this.onStateChange = onStateChange;
-    this.nextDelay = settings.reconnectInitial();
-    this.addressOrder = new AddressOrder(settings.addresses(), new Random());
-  }
-
-  /** Replaces the random order of the addresses (the transport shares one seeded source). */
-  final void addressOrder(AddressOrder order) {
-    addressOrder = order;
+    this.connector =
+        new NodeConnector(
+            factory,
+            connectionName,
+            role,
+            settings,
+            new AddressOrder(settings.addresses(), random));
+    this.reconnects =
+        new Backoff(
+            settings.reconnectInitial(),
+            RECONNECT_MULTIPLIER,
+            RECONNECT_JITTER,
+            settings.reconnectMax(),
+            random);
   }
 
   /**
@@ -204,7 +216,9 @@ abstract class AmqpEndpoint {
         if (current != null) {
           current.abort();
         }
-        current = connectToSomeNode();
+        NodeConnector.Opened reached = connector.open();
+        current = reached.connection();
+        node = reached.node();
         blocked = false;
         connection = current;
         Connection opened = current;
@@ -222,7 +236,7 @@ abstract class AmqpEndpoint {
       channel = opened;
       // Fires at once when the channel is already closed.
       opened.addShutdownListener(cause -> channelShutdown(opened, nextGeneration, cause));
-      nextDelay = settings.reconnectInitial();
+      reconnects.reset();
       lastError = null;
       if (everOpened) {
         recoveries.incrementAndGet();
@@ -234,9 +248,9 @@ abstract class AmqpEndpoint {
       everOpened = true;
       onStateChange.run();
     } catch (IOException | TimeoutException | RuntimeException failure) {
-      String reason = describe(failure);
+      String reason = AmqpFailures.describe(failure);
       lastError = reason;
-      String refusal = everOpened ? null : refusal(failure, reason);
+      String refusal = everOpened ? null : AmqpFailures.refusal(failure, reason, settings, node);
       if (refusal != null) {
         LOG.error("{}", refusal);
         misconfiguration = refusal;
@@ -246,10 +260,7 @@ abstract class AmqpEndpoint {
         onStateChange.run();
         return;
       }
-      Duration delay = nextDelay;
-      nextDelay =
-          Duration.ofMillis(
-              Math.min((long) (delay.toMillis() * 1.6), settings.reconnectMax().toMillis()));
+      Duration delay = reconnects.nextDelay();
       LOG.warn(
           "RabbitMQ at {} not reachable for the {} ({}); retrying in {}s",
           settings.endpoint(),
@@ -264,45 +275,10 @@ abstract class AmqpEndpoint {
     }
   }
 
-  /**
-   * Opens a connection to the first node, in a fresh random order, that takes it. A refusal that
-   * retrying cannot fix ends the round at once: users, virtual hosts and permissions are the same
-   * on every node of a cluster.
-   */
-  private Connection connectToSomeNode() throws IOException, TimeoutException {
-    List<AmqpAddress> order = addressOrder.next();
-    Exception last = null;
-    for (AmqpAddress address : order) {
-      try {
-        Connection opened =
-            factory.newConnection(
-                List.of(new Address(address.host(), address.port())), connectionName);
-        node = address;
-        return opened;
-      } catch (IOException | TimeoutException failure) {
-        last = failure;
-        if (order.size() > 1) {
-          LOG.info(
-              "RabbitMQ node {} did not take the {} connection ({})",
-              address,
-              role,
-              describe(failure));
-        }
-        if (refusal(failure, describe(failure)) != null) {
-          throw failure;
-        }
-      }
-    }
-    if (last instanceof TimeoutException timeout) {
-      throw timeout;
-    }
-    throw (IOException) last;
-  }
-
   private void connectionShutdown(Connection which, ShutdownSignalException cause) {
     if (!closed && !cause.isInitiatedByApplication()) {
-      LOG.warn("RabbitMQ {} connection lost: {}", role, describe(cause));
-      lastError = describe(cause);
+      LOG.warn("RabbitMQ {} connection lost: {}", role, AmqpFailures.describe(cause));
+      lastError = AmqpFailures.describe(cause);
     }
     if (which == connection) {
       onStateChange.run();
@@ -311,7 +287,7 @@ abstract class AmqpEndpoint {
 
   private void channelShutdown(
       Channel which, long ofGeneration, @Nullable ShutdownSignalException cause) {
-    String reason = cause == null ? "channel closed" : describe(cause);
+    String reason = cause == null ? "channel closed" : AmqpFailures.describe(cause);
     if (channel == which) {
       channel = null;
     }
@@ -334,142 +310,6 @@ abstract class AmqpEndpoint {
     } catch (IOException | RuntimeException ignored) {
       LOG.debug("aborting a channel: {}", ignored.toString());
     }
-  }
-
-  /**
-   * The operator-facing explanation of a refusal that retrying cannot fix, or {@code null} for
-   * failures worth retrying (the server down or restarting, a network problem).
-   */
-  @Nullable String refusal(Throwable failure, String reason) {
-    String where = "RabbitMQ at " + (node == null ? settings.endpoint() : node.toString());
-    String tls = AmqpTls.handshakeRefusal(failure, settings);
-    if (tls != null) {
-      return tls;
-    }
-    if (settings.externalAuth()
-        && (failure instanceof com.rabbitmq.client.AuthenticationFailureException
-            || failure instanceof com.rabbitmq.client.PossibleAuthenticationFailureException)) {
-      return where
-          + " refused the EXTERNAL login with the client certificate ("
-          + reason
-          + "); check that RabbitMQ has a user named after the certificate's subject (see"
-          + " ssl_cert_login_from) and that the rabbitmq_auth_mechanism_ssl plugin is enabled";
-    }
-    if (failure instanceof QueueTopology.MissingQueueException missing) {
-      return where
-          + " has no queue '"
-          + missing.queue()
-          + "' in virtual host '"
-          + settings.virtualHost()
-          + "', and the broker does not declare queues (--declare-queues=false,"
-          + " BROKER_DECLARE_QUEUES): create it as your topology wants it (e.g. rabbitmqadmin"
-          + " declare queue name="
-          + missing.queue()
-          + " durable=true arguments='{\"x-queue-type\":\"quorum\"}'), or let the broker"
-          + " declare its queues with --declare-queues=true";
-    }
-    if (failure instanceof com.rabbitmq.client.AuthenticationFailureException
-        || failure instanceof com.rabbitmq.client.PossibleAuthenticationFailureException) {
-      return where
-          + " refused the login of user '"
-          + settings.username()
-          + "' ("
-          + reason
-          + "); check the RabbitMQ user name and password";
-    }
-    int code = replyCode(failure);
-    if (code == com.rabbitmq.client.AMQP.NOT_ALLOWED) {
-      return where
-          + " refused user '"
-          + settings.username()
-          + "' on virtual host '"
-          + settings.virtualHost()
-          + "' ("
-          + reason
-          + "); check that the virtual host exists and that the user has permissions on it";
-    }
-    if (code == com.rabbitmq.client.AMQP.ACCESS_REFUSED) {
-      return where
-          + " denied user '"
-          + settings.username()
-          + "' access to the broker's queues ("
-          + reason
-          + "); grant configure, write and read permissions on the input, output and"
-          + " dead-letter queues";
-    }
-    if (code == com.rabbitmq.client.AMQP.PRECONDITION_FAILED && reason.contains("x-queue-type")) {
-      return where
-          + " has a queue of another type than the broker declares ("
-          + reason
-          + "); run the broker with the type the queues have (--queue-type classic|quorum,"
-          + " BROKER_QUEUE_TYPE; now "
-          + settings.queueType().wireName()
-          + "), or with --declare-queues=false to use the queues as provisioned";
-    }
-    if (code == com.rabbitmq.client.AMQP.PRECONDITION_FAILED) {
-      return where
-          + " has a queue that exists with other properties ("
-          + reason
-          + "); the broker declares its queues durable, not exclusive, not auto-delete and"
-          + (settings.queueType() == QueueType.CLASSIC
-              ? " without arguments, as the other services of the system do"
-              : " with x-queue-type quorum")
-          + ": fix or delete that queue, configure other queue names, or run the broker with"
-          + " --declare-queues=false to use the queues as provisioned";
-    }
-    return null;
-  }
-
-  /** The AMQP reply code of the close behind {@code failure}, or -1. */
-  static int replyCode(Throwable failure) {
-    Throwable cause = failure;
-    while (cause != null && !(cause instanceof ShutdownSignalException)) {
-      cause = cause.getCause();
-    }
-    if (cause == null) {
-      return -1;
-    }
-    Object reason = ((ShutdownSignalException) cause).getReason();
-    if (reason instanceof com.rabbitmq.client.AMQP.Connection.Close) {
-      return ((com.rabbitmq.client.AMQP.Connection.Close) reason).getReplyCode();
-    }
-    if (reason instanceof com.rabbitmq.client.AMQP.Channel.Close) {
-      return ((com.rabbitmq.client.AMQP.Channel.Close) reason).getReplyCode();
-    }
-    return -1;
-  }
-
-  /** A short reason without secrets: exception type and message, or the server's close reason. */
-  static String describe(Throwable failure) {
-    if (failure instanceof ShutdownSignalException) {
-      ShutdownSignalException signal = (ShutdownSignalException) failure;
-      Object reason = signal.getReason();
-      if (reason instanceof com.rabbitmq.client.AMQP.Connection.Close) {
-        com.rabbitmq.client.AMQP.Connection.Close close =
-            (com.rabbitmq.client.AMQP.Connection.Close) reason;
-        return "connection closed: " + close.getReplyCode() + " " + close.getReplyText();
-      }
-      if (reason instanceof com.rabbitmq.client.AMQP.Channel.Close) {
-        com.rabbitmq.client.AMQP.Channel.Close close =
-            (com.rabbitmq.client.AMQP.Channel.Close) reason;
-        return "channel closed: " + close.getReplyCode() + " " + close.getReplyText();
-      }
-      // A connection that died without a close method ("connection error"): the cause says why,
-      // e.g. MissedHeartbeatException for a silently dead (half-open) connection.
-      Throwable why = signal.getCause();
-      if (why != null) {
-        String message = why.getMessage();
-        return "connection error: "
-            + why.getClass().getSimpleName()
-            + (message == null ? "" : ": " + message);
-      }
-    }
-    Throwable cause = failure;
-    if (failure instanceof IOException && failure.getCause() instanceof ShutdownSignalException) {
-      return describe(failure.getCause());
-    }
-    String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   /** Logs RabbitMQ's resource alarms: without this, a blocked broker stalls without a word. */

@@ -13,8 +13,8 @@ import dev.acs.broker.core.port.InboundMessage;
 import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.Subscription;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,20 +37,11 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
 
   private static final Logger LOG = LoggerFactory.getLogger(AmqpInboundMessages.class);
 
-  static final String DEAD_LETTER_REASON_HEADER = "x-dead-letter-reason";
-  static final String DEAD_LETTER_DETAIL_HEADER = "x-dead-letter-detail";
-  static final int MAX_DETAIL_LENGTH = 200;
-
-  /** Set on a dead letter whose original headers did not fit beside the broker's own. */
-  static final String ORIGINAL_HEADERS_DROPPED_HEADER = "x-original-headers-dropped";
-
   /** The header in which a RabbitMQ quorum queue counts the earlier deliveries of a message. */
   static final String DELIVERY_COUNT_HEADER = "x-delivery-count";
 
-  private static final int PERSISTENT = 2;
-
   private final JsonMessageCodec codec;
-  private final AmqpOutboundPublisher publisher;
+  private final DeadLetters deadLetters;
   private final String consumerTagPrefix;
   private final RedeliveryGuard redeliveries;
 
@@ -71,11 +62,13 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
       AmqpListener listener,
       AmqpOutboundPublisher publisher,
       RedeliveryGuard redeliveries,
-      Runnable onStateChange) {
-    super("consumer", connectionName, settings, factory, lifecycle, listener, onStateChange);
+      Runnable onStateChange,
+      Random random) {
+    super(
+        "consumer", connectionName, settings, factory, lifecycle, listener, onStateChange, random);
     this.redeliveries = redeliveries;
     this.codec = new JsonMessageCodec(settings.maxMessageBytes(), settings.maxJsonDepth());
-    this.publisher = publisher;
+    this.deadLetters = new DeadLetters(settings, publisher, redeliveries, listener);
     this.consumerTagPrefix = consumerTagPrefix;
   }
 
@@ -176,7 +169,10 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
             cancelled ? "cancelled" : publisherOpen ? "closing" : "publisher not open");
       }
     } catch (IOException | AlreadyClosedException failure) {
-      LOG.warn("Could not change consumption of {}: {}", settings.inputQueue(), describe(failure));
+      LOG.warn(
+          "Could not change consumption of {}: {}",
+          settings.inputQueue(),
+          AmqpFailures.describe(failure));
     }
   }
 
@@ -202,13 +198,14 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
       RedeliveryGuard.Verdict verdict =
           redeliveries.admit(body, envelope.isRedeliver(), deliveryCount(properties));
       if (!verdict.allowed()) {
-        redeliveredTooOften(body, properties, verdict, acknowledgement);
+        deadLetters.redeliveredTooOften(body, properties, verdict, acknowledgement);
         return;
       }
       JsonMessageCodec.Decoded decoded = codec.decode(body);
       if (decoded instanceof JsonMessageCodec.Rejected) {
         JsonMessageCodec.Rejected rejected = (JsonMessageCodec.Rejected) decoded;
-        deadLetter(body, properties, rejected.reason(), rejected.detail(), acknowledgement);
+        deadLetters.deadLetter(
+            body, properties, rejected.reason(), rejected.detail(), acknowledgement);
         return;
       }
       JsonMessageCodec.Accepted accepted = (JsonMessageCodec.Accepted) decoded;
@@ -218,7 +215,7 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
       } catch (RuntimeException bug) {
         LOG.error(
             "The handler failed on {}; dead-lettering it", accepted.envelope().describe(), bug);
-        deadLetter(
+        deadLetters.deadLetter(
             body, properties, DeadLetterReason.INTERNAL_ERROR, bug.toString(), acknowledgement);
       }
     }
@@ -232,18 +229,6 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
     }
   }
 
-  /** A dead-letter detail cut to {@link #MAX_DETAIL_LENGTH} characters, never inside a pair. */
-  static String shortDetail(String detail) {
-    if (detail.length() <= MAX_DETAIL_LENGTH) {
-      return detail;
-    }
-    int end = MAX_DETAIL_LENGTH;
-    if (Character.isHighSurrogate(detail.charAt(end - 1))) {
-      end--;
-    }
-    return detail.substring(0, end);
-  }
-
   /** The queue's own count of earlier deliveries (quorum queues), or {@code null}. */
   static @Nullable Long deliveryCount(AMQP.BasicProperties properties) {
     Map<String, Object> headers = properties.getHeaders();
@@ -252,87 +237,5 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
     }
     Object count = headers.get(DELIVERY_COUNT_HEADER);
     return count instanceof Number number ? number.longValue() : null;
-  }
-
-  /** Sets aside a message that keeps coming back, whatever made it come back. */
-  private void redeliveredTooOften(
-      byte[] body,
-      AMQP.BasicProperties properties,
-      RedeliveryGuard.Verdict verdict,
-      DeliveryAcknowledgement acknowledgement) {
-    deadLetter(
-        body,
-        properties,
-        DeadLetterReason.REDELIVERED_TOO_OFTEN,
-        "delivered "
-            + verdict.attempt()
-            + " times, more than the limit of "
-            + redeliveries.maxDeliveries()
-            + " (--max-deliveries); earlier attempts were returned to the queue",
-        acknowledgement);
-  }
-
-  /** Republishes unreadable input to the dead-letter queue, then acks it; requeues on failure. */
-  private void deadLetter(
-      byte[] body,
-      AMQP.BasicProperties original,
-      DeadLetterReason reason,
-      String detail,
-      DeliveryAcknowledgement acknowledgement) {
-    String shortDetail = shortDetail(detail);
-    LOG.warn(
-        "Dead-lettering a message from {} (message id {}): {}: {}",
-        settings.inputQueue(),
-        AmqpLimits.shortString(original.getMessageId()),
-        reason.code(),
-        shortDetail);
-    Map<String, Object> ours = new HashMap<>();
-    ours.put(DEAD_LETTER_REASON_HEADER, reason.code());
-    ours.put(DEAD_LETTER_DETAIL_HEADER, shortDetail);
-    ours.put(AmqpOutboundPublisher.ORIGINAL_QUEUE_HEADER, settings.inputQueue());
-    Map<String, Object> headers = new HashMap<>();
-    if (original.getHeaders() != null) {
-      headers.putAll(original.getHeaders());
-    }
-    headers.putAll(ours);
-    // user-id is checked against the publishing user and expiration would delete the evidence.
-    // amqp-client decoded the short strings leniently (invalid UTF-8 as U+FFFD), so one may no
-    // longer fit: such a property is left out rather than break the dead-lettering.
-    AMQP.BasicProperties.Builder properties =
-        new AMQP.BasicProperties.Builder()
-            .contentType(AmqpLimits.shortString(original.getContentType()))
-            .contentEncoding(AmqpLimits.shortString(original.getContentEncoding()))
-            .priority(original.getPriority())
-            .correlationId(AmqpLimits.shortString(original.getCorrelationId()))
-            .replyTo(AmqpLimits.shortString(original.getReplyTo()))
-            .messageId(AmqpLimits.shortString(original.getMessageId()))
-            .timestamp(original.getTimestamp())
-            .type(AmqpLimits.shortString(original.getType()))
-            .appId(AmqpLimits.shortString(original.getAppId()))
-            .deliveryMode(PERSISTENT);
-    String problem = publisher.problem(properties.headers(headers).build(), body);
-    if (problem != null) {
-      // The original headers plus ours no longer fit: keep the body and the reason, which is what
-      // the dead-letter queue is for, and say what was dropped.
-      headers = new HashMap<>(ours);
-      headers.put(ORIGINAL_HEADERS_DROPPED_HEADER, shortDetail(problem));
-    }
-    publisher
-        .publish(settings.deadLetterQueue(), properties, headers, body)
-        .whenComplete(
-            (ignored, failure) -> {
-              if (failure == null) {
-                if (reason == DeadLetterReason.REDELIVERED_TOO_OFTEN) {
-                  redeliveries.forget(body);
-                }
-                listener.deadLettered(reason);
-                acknowledgement.ack();
-              } else {
-                LOG.warn(
-                    "Dead-lettering failed, returning the message to its queue: {}",
-                    failure.toString());
-                acknowledgement.requeue();
-              }
-            });
   }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,7 +75,8 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
         lifecycle,
         listener,
         onStateChange,
-        AmqpLimits.rabbitMqDefaults());
+        AmqpLimits.rabbitMqDefaults(),
+        new Random());
   }
 
   AmqpOutboundPublisher(
@@ -84,8 +86,10 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
       ScheduledExecutorService lifecycle,
       AmqpListener listener,
       Runnable onStateChange,
-      AmqpLimits limits) {
-    super("publisher", connectionName, settings, factory, lifecycle, listener, onStateChange);
+      AmqpLimits limits,
+      Random random) {
+    super(
+        "publisher", connectionName, settings, factory, lifecycle, listener, onStateChange, random);
     this.limits = limits;
     this.confirmObserver =
         new ConfirmTracker.Observer() {
@@ -143,8 +147,8 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
       headers = new HashMap<>(message.headers().size() + 2);
       headers.putAll(message.headers());
       headers.computeIfPresent(
-          AmqpInboundMessages.DEAD_LETTER_DETAIL_HEADER,
-          (name, detail) -> AmqpInboundMessages.shortDetail(String.valueOf(detail)));
+          DeadLetters.DEAD_LETTER_DETAIL_HEADER,
+          (name, detail) -> DeadLetters.shortDetail(String.valueOf(detail)));
       headers.put(ORIGINAL_QUEUE_HEADER, settings.inputQueue());
     } else {
       queue = settings.outputQueue();
@@ -191,7 +195,7 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
         current.channel.basicPublish("", queue, true, built, body);
       } catch (IOException | AlreadyClosedException failure) {
         LOG.debug("publish {} failed locally: {}", seqNo, failure.toString());
-        current.tracker.sendFailed(seqNo, "publish failed: " + describe(failure));
+        current.tracker.sendFailed(seqNo, "publish failed: " + AmqpFailures.describe(failure));
       } catch (IllegalArgumentException doesNotFit) {
         // A value AmqpLimits did not foresee. amqp-client counted the sequence number before it
         // failed to encode, so this channel's confirms would now be matched to the wrong publishes:

@@ -66,16 +66,16 @@ public final class AmqpTransport implements AutoCloseable {
 
   /**
    * Like {@link #AmqpTransport(AmqpSettings, BrokerIdentity, AmqpListener, RedeliveryGuard)}, with
-   * the connections trying the addresses in orders drawn from {@code addressOrder} (tests pass a
-   * seeded one).
+   * the connections' randomness drawn from {@code random} (tests pass a seeded one): the order in
+   * which they try the addresses and the jitter of their reconnect delays.
    */
   public AmqpTransport(
       AmqpSettings settings,
       BrokerIdentity identity,
       AmqpListener listener,
       RedeliveryGuard redeliveries,
-      Random addressOrder) {
-    this(settings, identity, listener, redeliveries, addressOrder, AmqpLimits.rabbitMqDefaults());
+      Random random) {
+    this(settings, identity, listener, redeliveries, random, AmqpLimits.rabbitMqDefaults());
   }
 
   /** With other publish limits than RabbitMQ's defaults; for tests. */
@@ -84,10 +84,10 @@ public final class AmqpTransport implements AutoCloseable {
       BrokerIdentity identity,
       AmqpListener listener,
       RedeliveryGuard redeliveries,
-      Random addressOrder,
+      Random random,
       AmqpLimits limits) {
     Objects.requireNonNull(redeliveries, "redeliveries");
-    Objects.requireNonNull(addressOrder, "addressOrder");
+    Objects.requireNonNull(random, "random");
     this.settings = Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(listener, "listener");
@@ -108,7 +108,8 @@ public final class AmqpTransport implements AutoCloseable {
             lifecycle,
             listener,
             this::stateChanged,
-            limits);
+            limits,
+            random);
     this.inbound =
         new AmqpInboundMessages(
             prefix + "consumer",
@@ -119,10 +120,8 @@ public final class AmqpTransport implements AutoCloseable {
             listener,
             publisher,
             redeliveries,
-            this::stateChanged);
-    AddressOrder order = new AddressOrder(settings.addresses(), addressOrder);
-    publisher.addressOrder(order);
-    inbound.addressOrder(order);
+            this::stateChanged,
+            random);
   }
 
   /**

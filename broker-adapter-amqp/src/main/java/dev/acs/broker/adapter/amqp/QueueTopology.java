@@ -24,7 +24,7 @@ final class QueueTopology {
         try {
           channel.queueDeclarePassive(queue);
         } catch (IOException failure) {
-          if (AmqpEndpoint.replyCode(failure) == AMQP.NOT_FOUND) {
+          if (AmqpFailures.replyCode(failure) == AMQP.NOT_FOUND) {
             throw new MissingQueueException(queue, failure);
           }
           throw failure;

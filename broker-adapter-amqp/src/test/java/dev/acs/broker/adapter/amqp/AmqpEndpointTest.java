@@ -51,7 +51,8 @@ class AmqpEndpointTest {
             factory,
             lifecycle,
             AmqpListener.NONE,
-            () -> {}) {
+            () -> {},
+            new Random(1)) {
           @Override
           void opened(Channel channel, long generation) {}
 
@@ -103,7 +104,7 @@ class AmqpEndpointTest {
     ShutdownSignalException signal = new ShutdownSignalException(true, false, null, connection);
     signal.initCause(new MissedHeartbeatException("Heartbeat missing with heartbeat = 2 seconds"));
 
-    assertThat(AmqpEndpoint.describe(signal))
+    assertThat(AmqpFailures.describe(signal))
         .isEqualTo(
             "connection error: MissedHeartbeatException: Heartbeat missing with heartbeat = 2"
                 + " seconds");
@@ -121,6 +122,11 @@ class AmqpEndpointTest {
         .thenThrow(new ConnectException("Connection refused"));
     when(twoNodes.newConnection(eq(List.of(new Address("127.0.0.1", 5702))), anyString()))
         .thenReturn(connection);
+    // A seed whose first order puts the down node first (orders are deterministic per seed).
+    long seed = 0;
+    while (new AddressOrder(cluster.addresses(), new Random(seed)).next().get(0).port() != 5701) {
+      seed++;
+    }
     AmqpEndpoint onCluster =
         new AmqpEndpoint(
             "consumer",
@@ -129,19 +135,14 @@ class AmqpEndpointTest {
             twoNodes,
             lifecycle,
             AmqpListener.NONE,
-            () -> {}) {
+            () -> {},
+            new Random(seed)) {
           @Override
           void opened(Channel channel, long generation) {}
 
           @Override
           void lost(long generation, String reason) {}
         };
-    // A seed whose first order puts the down node first (orders are deterministic per seed).
-    long seed = 0;
-    while (new AddressOrder(cluster.addresses(), new Random(seed)).next().get(0).port() != 5701) {
-      seed++;
-    }
-    onCluster.addressOrder(new AddressOrder(cluster.addresses(), new Random(seed)));
 
     onCluster.start();
     Await.until(onCluster::isOpen, Duration.ofSeconds(10), () -> "endpoint open");

@@ -19,6 +19,7 @@ import dev.acs.broker.core.message.OutboundMessage;
 import dev.acs.broker.core.message.PublishFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -165,7 +166,8 @@ class AmqpOutboundPublisherTest {
             lifecycle,
             AmqpListener.NONE,
             () -> {},
-            limits);
+            limits,
+            new Random(1));
     publisher.opened(channel, 1);
     return publisher;
   }

@@ -2,6 +2,7 @@ package dev.acs.broker.adapter.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.acs.broker.testsupport.PrivateRabbitNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,27 +14,37 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RabbitMQ stopped and started (rabbitmqctl stop_app / start_app) while the broker drains a
- * backlog. Other test runs share this RabbitMQ, so the outage is kept to the few seconds the two
- * commands take, and start_app runs in {@code finally}. Durable queues and persistent messages
- * survive; in-flight messages may be duplicated, at most two prefetch windows (the unconfirmed
- * publishes and the unacknowledged deliveries).
+ * backlog. The outage happens on a RabbitMQ node of the test's own ({@link PrivateRabbitNode}),
+ * never on the shared node other test runs use at the same time. Durable queues and persistent
+ * messages survive; in-flight messages may be duplicated, at most two prefetch windows (the
+ * unconfirmed publishes and the unacknowledged deliveries).
  */
 class BrokerRestartIT {
 
   private static final int BACKLOG = 30_000;
   private static final int PREFETCH = 20;
 
+  private PrivateRabbitNode node;
   private RelayHarness harness;
 
   @BeforeEach
   void setUp() throws Exception {
+    node = PrivateRabbitNode.start();
     // A small prefetch slows the relay so the outage surely hits it mid-backlog.
-    harness = new RelayHarness(settings -> settings.prefetch(PREFETCH));
+    harness =
+        new RelayHarness(
+            settings -> settings.host("127.0.0.1").port(node.port()).prefetch(PREFETCH));
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    harness.close();
+    try {
+      if (harness != null) {
+        harness.close();
+      }
+    } finally {
+      node.close();
+    }
   }
 
   @Test
@@ -51,14 +62,14 @@ class BrokerRestartIT {
 
     long relayedBeforeOutage = harness.messageCount(harness.settings.outputQueue());
     try {
-      RabbitCtl.run("stop_app");
+      node.ctl("stop_app");
       Await.until(
           () -> !harness.transport.health().ready(),
           Duration.ofSeconds(30),
           () -> "the transport notices the outage");
     } finally {
-      RabbitCtl.run("start_app");
-      RabbitCtl.run("await_startup");
+      node.ctl("start_app");
+      node.ctl("await_startup");
     }
     harness.openClient();
     assertThat(relayedBeforeOutage).as("the outage hit mid-backlog").isLessThan(BACKLOG / 2);

@@ -134,8 +134,7 @@ class HostileInputFuzzTest {
       assertStrictJson(out.body());
       count(kind, "published to the server");
     } else {
-      String reason =
-          out.headers().getOrDefault(AmqpInboundMessages.DEAD_LETTER_REASON_HEADER, "?");
+      String reason = out.headers().getOrDefault(DeadLetters.DEAD_LETTER_REASON_HEADER, "?");
       count(kind, "dead-lettered by routing: " + reason);
     }
   }

@@ -59,6 +59,12 @@ public record BrokerConfig(
     Interop interop,
     TlsConfig tls) {
 
+  /**
+   * The routable states by default, as {@code --routable-states} writes them: the reference
+   * broker's ({@link Availability#reference()}).
+   */
+  public static final String DEFAULT_ROUTABLE_STATES = "idle>busy,initializing";
+
   /** Requires every part but the log level. */
   public BrokerConfig {
     Objects.requireNonNull(identity, "identity");

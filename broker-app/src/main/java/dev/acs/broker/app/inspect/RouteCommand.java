@@ -1,7 +1,7 @@
 package dev.acs.broker.app.inspect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.acs.broker.app.RunCommand;
+import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.core.agent.Availability;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,13 +46,13 @@ public final class RouteCommand implements Callable<Integer> {
   @Option(
       names = "--routable-states",
       paramLabel = "TIERS",
-      defaultValue = "${env:BROKER_ROUTABLE_STATES:-" + RunCommand.DEFAULT_ROUTABLE_STATES + "}",
+      defaultValue = "${env:BROKER_ROUTABLE_STATES:-" + BrokerConfig.DEFAULT_ROUTABLE_STATES + "}",
       description =
           "Agent states that may receive messages, in tiers separated by '>', as for 'broker"
               + " run'. Env: BROKER_ROUTABLE_STATES. Default: "
-              + RunCommand.DEFAULT_ROUTABLE_STATES
+              + BrokerConfig.DEFAULT_ROUTABLE_STATES
               + ".")
-  private String routableStates = RunCommand.DEFAULT_ROUTABLE_STATES;
+  private String routableStates = BrokerConfig.DEFAULT_ROUTABLE_STATES;
 
   @Option(
       names = "--seed",

@@ -1,7 +1,7 @@
 package dev.acs.broker.app.inspect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.acs.broker.app.wiring.RoutingPolicies;
+import dev.acs.broker.app.config.RoutingPolicies;
 import dev.acs.broker.core.agent.Agent;
 import dev.acs.broker.core.agent.AgentId;
 import dev.acs.broker.core.agent.AgentState;

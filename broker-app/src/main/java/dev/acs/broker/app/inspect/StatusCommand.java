@@ -2,7 +2,7 @@ package dev.acs.broker.app.inspect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.acs.broker.app.DurationConverter;
+import dev.acs.broker.app.config.DurationConverter;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Objects;

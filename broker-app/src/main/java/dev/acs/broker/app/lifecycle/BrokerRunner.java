@@ -1,7 +1,6 @@
 package dev.acs.broker.app.lifecycle;
 
 import dev.acs.broker.app.config.BrokerConfig;
-import dev.acs.broker.app.wiring.Transports;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.application.BrokerService;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import dev.acs.broker.adapter.amqp.AmqpListener;
 import dev.acs.broker.adapter.amqp.AmqpSettings;
 import dev.acs.broker.adapter.amqp.AmqpTransport;
 import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.app.lifecycle.Transports;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.application.RedeliveryGuard;
 import dev.acs.broker.core.port.InboundMessages;

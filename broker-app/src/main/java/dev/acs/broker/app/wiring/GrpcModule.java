@@ -8,6 +8,7 @@ import dev.acs.broker.adapter.grpc.GrpcListener;
 import dev.acs.broker.adapter.grpc.GrpcSettings;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.TlsConfig;
+import dev.acs.broker.app.lifecycle.Transports;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.port.AgentStatusSource;
 import java.time.Clock;

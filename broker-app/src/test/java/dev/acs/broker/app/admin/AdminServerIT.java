@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.acs.broker.adapter.amqp.AmqpHealth;
 import dev.acs.broker.adapter.grpc.GrpcHealth;
-import dev.acs.broker.app.BrokerCli;
+import dev.acs.broker.app.cli.BrokerCli;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;

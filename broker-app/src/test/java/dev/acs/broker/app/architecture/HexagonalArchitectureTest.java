@@ -1,9 +1,7 @@
 package dev.acs.broker.app.architecture;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.onionArchitecture;
@@ -16,7 +14,7 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The hexagon of the whole broker, checked over the production classes of every module: the core
  * knows no technology, adapters know the core but not each other, and only the application wires
- * adapters.
+ * adapters. The launcher's own package rules are in {@link LauncherArchitectureTest}.
  */
 @AnalyzeClasses(packages = "dev.acs.broker", importOptions = ImportOption.DoNotIncludeTests.class)
 class HexagonalArchitectureTest {
@@ -103,45 +101,6 @@ class HexagonalArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("dev.acs.broker.core.testing..");
-
-  private static final String DEMO = "dev.acs.broker.app.demo..";
-
-  /** Issue #9: the embedded AMQP broker (Qpid) is only on the demo's path. */
-  @ArchTest
-  static final ArchRule only_the_demo_touches_the_embedded_broker =
-      noClasses()
-          .that()
-          .resideOutsideOfPackage(DEMO)
-          .should()
-          .dependOnClassesThat()
-          .resideInAPackage("org.apache.qpid..");
-
-  /** Issue #9: {@code broker run} and everything it wires never reach the demo. */
-  @ArchTest
-  static final ArchRule broker_run_never_reaches_the_demo =
-      noClasses()
-          .that()
-          .resideInAnyPackage(
-              "dev.acs.broker.app",
-              "dev.acs.broker.app.wiring..",
-              "dev.acs.broker.app.lifecycle..",
-              "dev.acs.broker.app.config..",
-              "dev.acs.broker.app.logging..",
-              "dev.acs.broker.app.simulate..")
-          .and()
-          .doNotHaveFullyQualifiedName("dev.acs.broker.app.BrokerCli")
-          .should()
-          .dependOnClassesThat()
-          .resideInAPackage(DEMO);
-
-  /** The command line registers the demo's command and touches nothing else of it. */
-  @ArchTest
-  static final ArchRule the_command_line_knows_only_the_demo_command =
-      noClasses()
-          .that()
-          .haveFullyQualifiedName("dev.acs.broker.app.BrokerCli")
-          .should()
-          .dependOnClassesThat(resideInAPackage(DEMO).and(not(simpleName("DemoCommand"))));
 
   @ArchTest
   static final ArchRule the_layers_form_an_onion_with_the_domain_at_its_centre =

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
-import dev.acs.broker.app.simulate.StandInCentralServer;
+import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +48,9 @@ class BrokerRunIT {
     rabbit.close();
     central.close();
   }
+
+  /** The prefetch of the SIGKILL test: the bound of its duplicates. */
+  private static final int PREFETCH = 100;
 
   private BrokerProcess startBroker(String... extra) throws Exception {
     List<String> args = new ArrayList<>();
@@ -273,7 +276,9 @@ class BrokerRunIT {
     central.putAgent("agent_1", "idle");
     central.putAgent("agent_2", "idle");
     int total = 3000;
-    BrokerProcess broker = startReadyBroker();
+    // The window named below: at most PREFETCH inputs are unacknowledged when the kill lands
+    // (the default prefetch, 250, would allow that many duplicates).
+    BrokerProcess broker = startReadyBroker("--prefetch", String.valueOf(PREFETCH));
     publishInBackground(total);
     Await.until(WAIT, "some messages routed", () -> rabbit.depth(rabbit.outputQueue) >= 200);
 
@@ -293,18 +298,20 @@ class BrokerRunIT {
     central.putAgent("agent_1", "idle");
     central.putAgent("agent_2", "idle");
     int total = 3000;
-    BrokerProcess broker = startReadyBroker();
+    // The window named below: at most PREFETCH inputs are unacknowledged when the kill lands
+    // (the default prefetch, 250, would allow that many duplicates).
+    BrokerProcess broker = startReadyBroker("--prefetch", String.valueOf(PREFETCH));
     publishInBackground(total);
     Await.until(WAIT, "some messages routed", () -> rabbit.depth(rabbit.outputQueue) >= 200);
 
     broker.kill();
 
-    startReadyBroker();
+    startReadyBroker("--prefetch", String.valueOf(PREFETCH));
     Map<String, Integer> seen = collectUntil(total);
     assertThat(seen).hasSize(total);
     int duplicates = seen.values().stream().mapToInt(count -> count - 1).sum();
     // Only what was in flight at the kill may come twice: at most the prefetch window.
-    assertThat(duplicates).isLessThanOrEqualTo(100);
+    assertThat(duplicates).isLessThanOrEqualTo(PREFETCH);
   }
 
   @Test

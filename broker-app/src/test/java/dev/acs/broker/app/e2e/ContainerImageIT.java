@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
-import dev.acs.broker.app.simulate.StandInCentralServer;
+import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -12,7 +12,7 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
-import dev.acs.broker.app.simulate.StandInCentralServer;
+import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
-import dev.acs.broker.app.simulate.StandInCentralServer;
+import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
+import dev.acs.broker.testsupport.PrivateRabbitNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -322,8 +323,12 @@ class ClusterFaultSuiteIT {
         scenario.recordDetection(Scenario.secondsSince(splitAt));
         Await.until(
             FAULT_WAIT, "the island paused (pause_minority)", () -> !island.acceptsConnections());
-        scenario.recordRecovery(scenario.awaitFlowAfter(System.nanoTime(), FAULT_WAIT));
-        scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+        try {
+          scenario.recordRecovery(scenario.awaitFlowAfter(System.nanoTime(), FAULT_WAIT));
+          scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+        } catch (AssertionError stalled) {
+          throw new AssertionError(stalled.getMessage() + diagnosis(island, a, b), stalled);
+        }
         scenario.put("consumerNodesDuringSplit", List.of(nodeOf(a), nodeOf(b)));
       } finally {
         cluster.heal(island);
@@ -341,6 +346,40 @@ class ClusterFaultSuiteIT {
       scenario.assertPasses(verdict, 2L * Scenario.PREFETCH);
       assertThat(a.output()).as("the cause is named").contains("MissedHeartbeatException");
     }
+  }
+
+  /**
+   * What a stalled split looks like from every side, for the failure message: the queues as a
+   * majority node sees them (leader, online members, depth, consumers), and the replicas' logs.
+   */
+  private static String diagnosis(PrivateRabbitNode island, BrokerProcess... replicas) {
+    StringBuilder text = new StringBuilder();
+    for (PrivateRabbitNode node : cluster.nodes()) {
+      if (node == island) {
+        continue;
+      }
+      try {
+        text.append("\nqueues seen by ")
+            .append(node.node())
+            .append(":\n")
+            .append(
+                node.ctl(
+                    "list_queues",
+                    "name",
+                    "leader",
+                    "online",
+                    "messages_ready",
+                    "messages_unacknowledged",
+                    "consumers"));
+        break;
+      } catch (IOException | InterruptedException | RuntimeException unreachable) {
+        text.append("\n").append(node.node()).append(" unreachable: ").append(unreachable);
+      }
+    }
+    for (int i = 0; i < replicas.length; i++) {
+      text.append("\nreplica ").append(i).append(" log tail:\n").append(replicas[i].tail());
+    }
+    return text.toString();
   }
 
   @Test

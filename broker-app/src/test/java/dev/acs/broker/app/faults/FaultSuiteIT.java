@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
-import dev.acs.broker.app.simulate.StandInCentralServer;
+import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
+import dev.acs.broker.testsupport.PrivateRabbitNode;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.acs.broker.app.faults;
 
-import dev.acs.broker.app.BrokerCli;
+import dev.acs.broker.app.cli.BrokerCli;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.acs.broker.app.faults;
 
+import dev.acs.broker.testsupport.PrivateRabbitNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

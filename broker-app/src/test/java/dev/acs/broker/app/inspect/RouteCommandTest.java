@@ -2,7 +2,7 @@ package dev.acs.broker.app.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.acs.broker.app.BrokerCli;
+import dev.acs.broker.app.cli.BrokerCli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -3,7 +3,7 @@ package dev.acs.broker.app.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.app.BrokerProcess;
-import dev.acs.broker.app.simulate.StandInCentralServer;
+import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
