@@ -67,10 +67,10 @@ final class JsonMessageDocument implements MessageDocument {
     Out counter = new Out(null);
     boolean[] written = new boolean[count];
     splice(edits, counter, written);
-    Out out = new Out(new byte[counter.length]);
+    byte[] body = new byte[counter.length];
     Arrays.fill(written, false);
-    splice(edits, out, written);
-    return out.bytes;
+    splice(edits, new Out(body), written);
+    return body;
   }
 
   private void splice(FieldEdits edits, Out out, boolean[] written) {

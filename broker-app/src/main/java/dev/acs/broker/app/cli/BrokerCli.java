@@ -73,14 +73,12 @@ public final class BrokerCli implements Callable<Integer> {
   public static CommandLine commandLine(Map<String, String> environment, BrokerLauncher launcher) {
     CommandLine commandLine = new CommandLine(new BrokerCli());
     RunCommand run = new RunCommand(environment, launcher);
-    commandLine.addSubcommand("run", run);
-    commandLine.getSubcommands().get("run").setDefaultValueProvider(run.environmentDefaults());
+    commandLine.addSubcommand(
+        "run", new CommandLine(run).setDefaultValueProvider(run.environmentDefaults()));
     SimulateCommand simulate = new SimulateCommand(environment);
-    commandLine.addSubcommand("simulate", simulate);
-    commandLine
-        .getSubcommands()
-        .get("simulate")
-        .setDefaultValueProvider(simulate.environmentDefaults());
+    commandLine.addSubcommand(
+        "simulate",
+        new CommandLine(simulate).setDefaultValueProvider(simulate.environmentDefaults()));
     // The demo's embedded AMQP broker is loaded only when `broker demo` runs (see DemoCommand).
     commandLine.addSubcommand("demo", new DemoCommand());
     commandLine.addSubcommand("status", new StatusCommand());

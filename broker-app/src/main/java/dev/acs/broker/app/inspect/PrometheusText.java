@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The samples of a Prometheus text exposition, just enough to read the broker's own metrics: name,
@@ -36,7 +37,8 @@ final class PrometheusText {
     return new PrometheusText(samples);
   }
 
-  private static Sample parseLine(String line) {
+  /** The sample on {@code line}, or null when the line is not one (it is skipped). */
+  private static @Nullable Sample parseLine(String line) {
     int brace = line.indexOf('{');
     int space = line.indexOf(' ');
     String name;

@@ -190,7 +190,7 @@ public final class BrokerMetrics implements RoutingObserver {
       consumed.increment();
       decisionTime.record(decisionNanos, TimeUnit.NANOSECONDS);
     }
-    routed.get(outcome(decision)).increment();
+    registered(routed, outcome(decision)).increment();
   }
 
   @Override
@@ -199,14 +199,14 @@ public final class BrokerMetrics implements RoutingObserver {
     if (decision instanceof RoutingDecision.ForwardError) {
       forwarded.increment();
     } else if (decision instanceof RoutingDecision.Reject reject) {
-      rejected
-          .get(
+      registered(
+              rejected,
               MessageRouter.NO_OTHER_AGENTS.equals(reject.errorDetails())
                   ? "no_other_agents"
                   : "only_you_online")
           .increment();
     } else if (decision instanceof RoutingDecision.DeadLetter deadLetter) {
-      deadLettered.get(deadLetter.code()).increment();
+      registered(deadLettered, deadLetter.code()).increment();
     }
   }
 
@@ -261,7 +261,7 @@ public final class BrokerMetrics implements RoutingObserver {
       public void deadLettered(DeadLetterReason reason) {
         // Unreadable input never reaches the core: it is consumed and dead-lettered here.
         consumed.increment();
-        deadLettered.get(reason).increment();
+        registered(deadLettered, reason).increment();
       }
     };
   }
@@ -295,6 +295,18 @@ public final class BrokerMetrics implements RoutingObserver {
     Counter counter = byRole.get(role);
     // The adapter's roles are fixed; an unknown one is counted with the publisher's rather than
     // adding a series.
-    return counter != null ? counter : byRole.get("publisher");
+    return counter != null ? counter : registered(byRole, "publisher");
+  }
+
+  /**
+   * The counter registered for {@code key} in the constructor. Every key the broker passes has one,
+   * so a missing counter is a bug in this class, not a value to skip.
+   */
+  private static <K> Counter registered(Map<K, Counter> counters, K key) {
+    Counter counter = counters.get(key);
+    if (counter == null) {
+      throw new IllegalStateException("no counter registered for " + key);
+    }
+    return counter;
   }
 }

@@ -601,10 +601,12 @@ public final class RunCommand implements Callable<Integer> {
     int port = required(grpcPort, "--grpc-port");
     List<AmqpAddress> rabbitNodes = rabbitNodes();
     try {
+      String givenId = blankToNull(brokerId);
+      String givenName = blankToNull(brokerName);
       BrokerIdentity identity =
           new BrokerIdentity(
-              blankToNull(brokerId) == null ? generatedId() : brokerId.strip(),
-              blankToNull(brokerName) == null ? "Broker-" + hostname() : brokerName.strip());
+              givenId == null ? generatedId() : givenId.strip(),
+              givenName == null ? "Broker-" + hostname() : givenName.strip());
       BrokerConfig.Grpc grpc =
           new BrokerConfig.Grpc(host, port, grpcTls, grpcTrustCertificate, grpcLivenessInterval);
       BrokerConfig.RabbitMq rabbitMq =
@@ -736,14 +738,15 @@ public final class RunCommand implements Callable<Integer> {
   private List<AmqpAddress> rabbitNodes() {
     String list = blankToNull(rabbitAddresses);
     if (list == null) {
-      if (blankToNull(rabbitHost) == null) {
+      String host = blankToNull(rabbitHost);
+      if (host == null) {
         throw new ParameterException(
             commandSpec().commandLine(),
             "Missing required option --rabbitmq-host (or environment variable RABBITMQ_HOST);"
                 + " for a cluster, give --rabbitmq-addresses (RABBITMQ_ADDRESSES) instead");
       }
       try {
-        return List.of(new AmqpAddress(rabbitHost.strip(), rabbitPort));
+        return List.of(new AmqpAddress(host.strip(), rabbitPort));
       } catch (IllegalArgumentException invalid) {
         throw new ParameterException(
             commandSpec().commandLine(), "Invalid RabbitMQ address: " + invalid.getMessage());

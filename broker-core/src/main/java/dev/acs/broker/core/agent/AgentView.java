@@ -255,19 +255,20 @@ public final class AgentView {
     for (AgentChange change : changes) {
       Agent before = change.before();
       Agent after = change.after();
+      // A tier of -1 means absent or not routable; a tier of 0 or more implies the record.
       int was = before == null ? -1 : tierOf(before);
       int is = after == null ? -1 : tierOf(after);
       if (was >= 0 && was != is) {
         nextTiers[was] = nextTiers[was].without(change.id());
       }
-      if (is >= 0) {
+      if (after != null && is >= 0) {
         nextTiers[is] = nextTiers[is].with(after);
       }
-      if (was < 0 && is >= 0) {
+      if (after != null && was < 0 && is >= 0) {
         HashRing.addPoints(ring, after);
-      } else if (was >= 0 && is < 0) {
+      } else if (before != null && was >= 0 && is < 0) {
         HashRing.removePoints(ring, before);
-      } else if (was >= 0) {
+      } else if (after != null && was >= 0) {
         // Still routable: the points stay where they are and only learn the agent's new record.
         HashRing.replaceOwner(ring, after);
       }

@@ -203,7 +203,7 @@ final class RingPoints {
     while (visited < count) {
       Mid current = nextM < FAN ? top[nextT] : null;
       int found = current == null ? -1 : nextSet(current.bits, nextM);
-      if (found < 0) {
+      if (current == null || found < 0) {
         nextT = nextSet(topBits, nextT + 1);
         if (nextT < 0) {
           nextT = nextSet(topBits, 0);
@@ -277,20 +277,28 @@ final class RingPoints {
       this.count = base.count;
     }
 
-    private Mid mutableMid(int t) {
-      if (top == null) {
-        top = base.top.clone();
+    /** The editor's own copy of the top array, made at the batch's first change. */
+    private @Nullable Mid[] ownTop() {
+      @Nullable Mid[] own = top;
+      if (own == null) {
+        own = base.top.clone();
+        top = own;
         topBits = base.topBits.clone();
       }
-      Mid mid = top[t];
+      return own;
+    }
+
+    private Mid mutableMid(int t) {
+      @Nullable Mid[] own = ownTop();
+      Mid mid = own[t];
       if (mid == null) {
         mid = new Mid(new Leaf[FAN], new long[WORDS]);
-        top[t] = mid;
+        own[t] = mid;
         set(topBits, t);
         midCopied[t] = true;
       } else if (!midCopied[t]) {
         mid = new Mid(mid.leaves.clone(), mid.bits.clone());
-        top[t] = mid;
+        own[t] = mid;
         midCopied[t] = true;
       }
       return mid;
@@ -346,7 +354,7 @@ final class RingPoints {
         mid.leaves[m] = null;
         clear(mid.bits, m);
         if (nextSet(mid.bits, 0) < 0) {
-          top[t] = null;
+          ownTop()[t] = null;
           clear(topBits, t);
           midCopied[t] = false;
         }

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -419,7 +418,7 @@ public final class StandInCentralServer implements AutoCloseable {
                 .build());
       } else {
         synchronized (lock) {
-          store(Objects.requireNonNull(agent));
+          store(agent);
         }
         responseObserver.onNext(
             AgentStatusUpdateResponse.newBuilder()
