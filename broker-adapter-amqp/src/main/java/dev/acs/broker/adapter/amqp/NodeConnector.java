@@ -11,8 +11,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens one role's connection on some node of the cluster: the first node, in a fresh random {@link
- * AddressOrder}, that takes it. A refusal that retrying cannot fix ends the round at once: users,
- * virtual hosts and permissions are the same on every node of a cluster.
+ * AddressOrder}, that takes it. Every node is tried, even after one refused: a node that is
+ * stopping or pausing (pause_minority) closes a connection in the middle of its handshake, which
+ * amqp-client cannot tell from a refused login ({@code PossibleAuthenticationFailureException}), so
+ * one node's refusal is not the cluster's answer. Only when no node took the connection is the
+ * refusal, if any, reported rather than the last node's failure: a wrong password is refused by
+ * every node of a cluster alike, and that is the error an operator has to see.
  *
  * <p>Called on the transport's lifecycle thread; blocks for up to the connection timeout per node.
  */
@@ -46,12 +50,13 @@ final class NodeConnector {
   /**
    * A new connection.
    *
-   * @throws IOException or {@link TimeoutException} as the last node that was tried failed, or as
-   *     the first node that refused for good
+   * @throws IOException or {@link TimeoutException} when no node took the connection: the first
+   *     refusal that retrying cannot fix if a node refused, else the last node's failure
    */
   Opened open() throws IOException, TimeoutException {
     List<AmqpAddress> addresses = order.next();
     Exception last = null;
+    Exception refused = null;
     for (AmqpAddress address : addresses) {
       try {
         Connection opened =
@@ -64,10 +69,13 @@ final class NodeConnector {
         if (addresses.size() > 1) {
           LOG.info("RabbitMQ node {} did not take the {} connection ({})", address, role, reason);
         }
-        if (AmqpFailures.refusal(failure, reason, settings, address) != null) {
-          throw failure;
+        if (refused == null && AmqpFailures.refusal(failure, reason, settings, address) != null) {
+          refused = failure;
         }
       }
+    }
+    if (refused != null) {
+      last = refused;
     }
     if (last instanceof TimeoutException timeout) {
       throw timeout;

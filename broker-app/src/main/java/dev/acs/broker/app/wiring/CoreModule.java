@@ -8,12 +8,13 @@ import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.RoutingPolicies;
 import dev.acs.broker.app.lifecycle.LifecycleParticipant;
 import dev.acs.broker.app.lifecycle.Transports;
+import dev.acs.broker.app.logging.AgentChangeLog;
 import dev.acs.broker.app.logging.LoggingRoutingObserver;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
-import dev.acs.broker.core.application.AgentStatusFeed;
+import dev.acs.broker.core.application.BrokerCore;
+import dev.acs.broker.core.application.BrokerCoreBuilder;
 import dev.acs.broker.core.application.BrokerService;
-import dev.acs.broker.core.application.DelayScheduler;
 import dev.acs.broker.core.application.RoutingService;
 import dev.acs.broker.core.application.StatusHold;
 import dev.acs.broker.core.port.AgentStatusObserver;
@@ -22,23 +23,18 @@ import dev.acs.broker.core.port.InboundMessages;
 import dev.acs.broker.core.port.OutboundPublisher;
 import dev.acs.broker.core.port.RoutingObserver;
 import dev.acs.broker.core.routing.AgentSuspicion;
-import dev.acs.broker.core.routing.MessageRouter;
 import dev.acs.broker.core.routing.OutstandingWork;
-import dev.acs.broker.core.routing.RoutingPolicy;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import javax.inject.Singleton;
 
 /**
- * The core's object graph: registry, router and policy, routing and broker services, clocks. The
- * ports ({@link AgentStatusSource}, {@link InboundMessages}, {@link OutboundPublisher}) come from
- * another module: the adapters' in production, the in-memory fakes in tests.
+ * The core, built by {@link BrokerCore} from the configuration: this module only maps {@link
+ * BrokerConfig} onto the core's builder and hands out the parts that metrics, the admin endpoint
+ * and the lifecycle read. The ports ({@link AgentStatusSource}, {@link InboundMessages}, {@link
+ * OutboundPublisher}) come from another module: the adapters' in production, the in-memory fakes in
+ * tests.
  */
 @Module
 public abstract class CoreModule {
@@ -49,6 +45,20 @@ public abstract class CoreModule {
   @Multibinds
   @Transports
   abstract Set<AutoCloseable> transports();
+
+  /**
+   * Observers beside the logging one (metrics, in production); modules add with {@code @IntoSet}.
+   */
+  @Multibinds
+  abstract Set<RoutingObserver> extraObservers();
+
+  /** What the broker's lifecycle tells about its run (the admin endpoint, in production). */
+  @Multibinds
+  abstract Set<LifecycleParticipant> lifecycleParticipants();
+
+  /** Who hears how status updates are taken in (metrics, in production). */
+  @Multibinds
+  abstract Set<AgentStatusObserver> statusObservers();
 
   @Provides
   static BrokerIdentity identity(BrokerConfig config) {
@@ -61,23 +71,7 @@ public abstract class CoreModule {
     return Clock.systemUTC();
   }
 
-  @Provides
-  static LongSupplier nanoClock() {
-    return System::nanoTime;
-  }
-
-  @Provides
-  @Singleton
-  static AgentRegistry registry(BrokerConfig config, Clock clock) {
-    return new AgentRegistry(config.routableStates(), clock);
-  }
-
-  @Provides
-  @Singleton
-  static OutstandingWork outstandingWork(BrokerConfig config, Clock clock) {
-    return new OutstandingWork(clock, config.outstandingExpiry());
-  }
-
+  /** The random source of the policies and of the gRPC adapter's backoff jitter. */
   @Provides
   @Singleton
   static RandomGenerator random() {
@@ -86,121 +80,75 @@ public abstract class CoreModule {
 
   @Provides
   @Singleton
-  static RoutingPolicy policy(BrokerConfig config, OutstandingWork work, RandomGenerator random) {
-    return RoutingPolicies.create(
-        config.routingPolicy(), work, random, config.waitForStickyAgent());
+  static BrokerCore core(
+      BrokerConfig config,
+      Clock clock,
+      RandomGenerator random,
+      AgentStatusSource statusSource,
+      InboundMessages inbound,
+      OutboundPublisher publisher,
+      Set<RoutingObserver> extraObservers,
+      Set<AgentStatusObserver> statusObservers) {
+    BrokerConfig.Interop interop = config.interop();
+    BrokerCoreBuilder core =
+        BrokerCore.builder(config.identity())
+            .statusSource(statusSource)
+            .inbound(inbound)
+            .publisher(publisher)
+            .policy(RoutingPolicies.normalize(config.routingPolicy()))
+            .waitForStickyAgent(config.waitForStickyAgent())
+            .random(random)
+            .outstandingExpiry(config.outstandingExpiry())
+            .availability(config.routableStates())
+            .parkTimeout(config.parkTimeout())
+            .decisionHeaders(config.publishing().decisionHeaders())
+            .statusHold(interop.statusHold(), interop.statusHoldGrace())
+            .suspicion(interop.suspicion())
+            .errorReceiver(interop.errorReceiver())
+            .answers(interop.maxHops(), interop.answersToClient())
+            .clock(clock)
+            .observer(new LoggingRoutingObserver())
+            .statusWatcher(new AgentChangeLog());
+    extraObservers.forEach(core::observer);
+    statusObservers.forEach(core::statusObserver);
+    return core.build();
   }
 
-  @Provides
-  @Singleton
-  static MessageRouter router(BrokerConfig config, RoutingPolicy policy) {
-    return new MessageRouter(policy, parks(config));
-  }
-
-  /** Runs the park timeouts; closed with the transports. */
-  @Provides
-  @Singleton
-  static ScheduledExecutorService parkTimer() {
-    return Executors.newSingleThreadScheduledExecutor(
-        task -> {
-          Thread thread = new Thread(task, "broker-park-timer");
-          thread.setDaemon(true);
-          return thread;
-        });
-  }
-
+  /** The core's timer thread ends with the transports, after the service has drained. */
   @Provides
   @IntoSet
   @Transports
-  static AutoCloseable stopParkTimer(ScheduledExecutorService parkTimer) {
-    return parkTimer::shutdownNow;
-  }
-
-  /**
-   * Observers beside the logging one (metrics, in production); modules add with {@code @IntoSet}.
-   */
-  @Multibinds
-  abstract Set<RoutingObserver> extraObservers();
-
-  /** What the broker's lifecycle tells about its run (the admin endpoint, in production). */
-  @Multibinds
-  abstract Set<LifecycleParticipant> lifecycleParticipants();
-
-  @Provides
-  @Singleton
-  static RoutingObserver observer(Set<RoutingObserver> extraObservers) {
-    List<RoutingObserver> all = new ArrayList<>();
-    all.add(new LoggingRoutingObserver());
-    all.addAll(extraObservers);
-    return CompositeRoutingObserver.of(all);
+  static AutoCloseable closeCore(BrokerCore core) {
+    return core;
   }
 
   @Provides
-  @Singleton
-  static RoutingService routingService(
-      BrokerConfig config,
-      BrokerIdentity identity,
-      AgentRegistry registry,
-      MessageRouter router,
-      OutboundPublisher publisher,
-      RoutingObserver observer,
-      LongSupplier nanoClock,
-      Clock clock,
-      OutstandingWork work,
-      ScheduledExecutorService parkTimer,
-      StatusHold hold,
-      AgentSuspicion suspicion) {
-    RoutingService.Builder builder =
-        RoutingService.builder(identity, registry, router, publisher)
-            .observer(observer)
-            .nanoClock(nanoClock)
-            .clock(clock)
-            .outstandingWork(work)
-            .decisionHeaders(config.publishing().decisionHeaders());
-    if (parks(config)) {
-      builder.parking(config.parkTimeout(), DelayScheduler.using(parkTimer)).releases(parkTimer);
-    }
-    Interop.configure(builder, config, hold, suspicion, parkTimer);
-    return builder.build();
-  }
-
-  private static boolean parks(BrokerConfig config) {
-    return !config.parkTimeout().isZero();
-  }
-
-  /** Who hears how status updates are taken in (metrics, in production). */
-  @Multibinds
-  abstract Set<AgentStatusObserver> statusObservers();
-
-  @Provides
-  @Singleton
-  static StatusHold statusHold(
-      BrokerConfig config, Clock clock, ScheduledExecutorService parkTimer) {
-    return Interop.statusHold(config, clock, parkTimer);
+  static AgentRegistry registry(BrokerCore core) {
+    return core.registry();
   }
 
   @Provides
-  @Singleton
-  static AgentSuspicion suspicion(
-      BrokerConfig config, Clock clock, ScheduledExecutorService parkTimer) {
-    return Interop.suspicion(config, clock, parkTimer);
+  static OutstandingWork outstandingWork(BrokerCore core) {
+    return core.outstandingWork();
   }
 
   @Provides
-  @Singleton
-  static BrokerService brokerService(
-      AgentStatusSource statusSource,
-      InboundMessages inbound,
-      AgentRegistry registry,
-      RoutingService routing,
-      StatusHold hold,
-      AgentSuspicion suspicion,
-      Clock clock,
-      Set<AgentStatusObserver> statusObservers) {
-    AgentStatusObserver observer =
-        statusObservers.isEmpty() ? AgentStatusObserver.NONE : statusObservers.iterator().next();
-    AgentStatusFeed feed = AgentStatusFeed.onOwnThread(registry, clock, observer);
-    Interop.statusWatchers(hold, suspicion).forEach(feed::notifying);
-    return new BrokerService(statusSource, inbound, registry, routing, feed);
+  static RoutingService routingService(BrokerCore core) {
+    return core.routing();
+  }
+
+  @Provides
+  static StatusHold statusHold(BrokerCore core) {
+    return core.statusHold();
+  }
+
+  @Provides
+  static AgentSuspicion suspicion(BrokerCore core) {
+    return core.suspicion();
+  }
+
+  @Provides
+  static BrokerService brokerService(BrokerCore core) {
+    return core.service();
   }
 }

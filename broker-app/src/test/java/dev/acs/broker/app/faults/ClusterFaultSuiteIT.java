@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,12 +112,22 @@ class ClusterFaultSuiteIT {
   /** Stops replicas but the last by SIGTERM (exit 0), then finishes with the last one. */
   private static Ledger.Verdict finish(Scenario scenario, BrokerProcess... replicas)
       throws Exception {
+    BrokerProcess last = replicas[replicas.length - 1];
+    try {
+      // While the last one runs, a timeout can still show where the missing messages are.
+      Await.until(
+          DRAIN,
+          () -> "every confirmed id out; " + scenario.ledger.verdict(),
+          scenario.ledger::allConfirmedSeen);
+    } catch (AssertionError missing) {
+      throw new AssertionError(missing.getMessage() + diagnosis(null, replicas), missing);
+    }
     for (int i = 0; i < replicas.length - 1; i++) {
       assertThat(replicas[i].terminate(Duration.ofSeconds(60)))
           .as("exit code of %s:%n%s", i, replicas[i].tail())
           .isZero();
     }
-    return scenario.finish(replicas[replicas.length - 1], DRAIN);
+    return scenario.finish(last, DRAIN);
   }
 
   @Test
@@ -349,10 +360,11 @@ class ClusterFaultSuiteIT {
   }
 
   /**
-   * What a stalled split looks like from every side, for the failure message: the queues as a
-   * majority node sees them (leader, online members, depth, consumers), and the replicas' logs.
+   * What a stall looks like from every side, for a failure message: the queues as a running node
+   * other than {@code island} sees them (leader, online members, depth, consumers), and the
+   * replicas' logs.
    */
-  private static String diagnosis(PrivateRabbitNode island, BrokerProcess... replicas) {
+  private static String diagnosis(@Nullable PrivateRabbitNode island, BrokerProcess... replicas) {
     StringBuilder text = new StringBuilder();
     for (PrivateRabbitNode node : cluster.nodes()) {
       if (node == island) {

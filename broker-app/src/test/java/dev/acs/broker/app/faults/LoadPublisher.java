@@ -44,6 +44,14 @@ final class LoadPublisher implements AutoCloseable {
   private Channel channel;
 
   /**
+   * Ids of the current batch that RabbitMQ returned as unroutable. A node that is shutting down may
+   * find no queue for a publish; without {@code mandatory} it drops the message and still confirms
+   * it, and the ledger would count a message that never entered the queue as lost. The return comes
+   * before the confirm, so after {@code waitForConfirms} this set is complete.
+   */
+  private final java.util.Set<String> returned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
    * @param ratePerSecond messages per second, or 0 for as fast as confirms allow
    * @param limit how many messages at most
    */
@@ -123,7 +131,9 @@ final class LoadPublisher implements AutoCloseable {
         ledger.attempted(batch);
         sent += batch.size();
         if (publish(batch)) {
-          ledger.confirmed(batch);
+          List<String> routed = new ArrayList<>(batch);
+          routed.removeAll(returned);
+          ledger.confirmed(routed);
         }
       }
     } catch (RuntimeException | Error unexpected) {
@@ -140,11 +150,14 @@ final class LoadPublisher implements AutoCloseable {
         connection = endpoint.connect("load " + prefix);
         channel = connection.createChannel();
         channel.confirmSelect();
+        channel.addReturnListener(
+            unroutable -> returned.add(unroutable.getProperties().getMessageId()));
       }
+      returned.clear();
       for (String id : ids) {
         AMQP.BasicProperties properties =
             MessageProperties.PERSISTENT_BASIC.builder().messageId(id).build();
-        channel.basicPublish("", queue, properties, body(id));
+        channel.basicPublish("", queue, true, properties, body(id));
       }
       channel.waitForConfirmsOrDie(20_000);
       return true;

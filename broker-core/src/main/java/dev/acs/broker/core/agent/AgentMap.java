@@ -12,6 +12,11 @@ import org.jspecify.annotations.Nullable;
  * bitmap) whose updates copy only the path to the changed entry, O(log₃₂ n) nodes of at most 32
  * slots, and share everything else with the map they came from. Lookups read at most seven small
  * arrays and never allocate. Immutable, so it is safe to share between threads.
+ *
+ * <p>Longer than the project's ~350 lines on purpose: a persistent trie is one data structure whose
+ * node kinds (branch, collision, their mutable builders) and operations (lookup, path-copying put
+ * and remove, one-pass bulk build, walk) rely on each other's invariants; split over files, each
+ * part would need the others' private layout.
  */
 final class AgentMap {
 

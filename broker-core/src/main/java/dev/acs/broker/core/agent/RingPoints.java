@@ -13,6 +13,10 @@ import org.jspecify.annotations.Nullable;
  * bucket per point; everything else is shared. Occupancy bitmaps at both levels find the next
  * non-empty bucket in a few word operations, so a lookup costs the same on a sparse ring and a full
  * one. Immutable once built.
+ *
+ * <p>Longer than the project's ~350 lines on purpose: the two-level trie, its bulk build, its
+ * lookups and its {@link Editor} share one memory layout (the arrays, the occupancy bitmaps, the
+ * point order) and its invariants; split over files, each part would need the others' internals.
  */
 final class RingPoints {
 

@@ -129,6 +129,11 @@ public final class AgentStatusFeed implements AgentStatusListener, AutoCloseable
     return new AgentStatusFeed(registry, applier, null, clock, observer, capacity);
   }
 
+  /** The registry this feed applies to. */
+  AgentRegistry registry() {
+    return registry;
+  }
+
   /**
    * Adds a watcher that hears every update and interruption after the registry has taken it; add
    * watchers before the feed is subscribed to the stream.

@@ -35,6 +35,8 @@ public final class BrokerService {
   /**
    * A service over the given ports; {@code routing} must route over {@code registry}. Status
    * updates are applied on a thread of their own, conflated while an apply runs.
+   *
+   * @throws IllegalArgumentException when {@code routing} routes over another registry
    */
   public BrokerService(
       AgentStatusSource statusSource,
@@ -52,6 +54,8 @@ public final class BrokerService {
   /**
    * A service over the given ports that takes status updates in through {@code feed}, which must
    * apply to {@code registry}; the service closes the feed when it stops.
+   *
+   * @throws IllegalArgumentException when {@code routing} or {@code feed} use another registry
    */
   public BrokerService(
       AgentStatusSource statusSource,
@@ -64,6 +68,12 @@ public final class BrokerService {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.routing = Objects.requireNonNull(routing, "routing");
     this.feed = Objects.requireNonNull(feed, "feed");
+    if (routing.registry() != registry || feed.registry() != registry) {
+      throw new IllegalArgumentException(
+          "the routing service and the status feed must use the broker service's registry, or"
+              + " messages are routed on a view the status stream never updates; BrokerCore"
+              + " builds them on one");
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.acs.broker.core.port;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Hears how the agent status stream is taken in, for metrics. Callbacks run on the stream's and the
@@ -10,6 +11,18 @@ public interface AgentStatusObserver {
 
   /** An observer that ignores everything. */
   AgentStatusObserver NONE = new AgentStatusObserver() {};
+
+  /**
+   * One observer that tells all of {@code observers} in order; an observer that throws does not
+   * keep the others from hearing the event, nor the feed from applying the update.
+   */
+  static AgentStatusObserver allOf(List<AgentStatusObserver> observers) {
+    List<AgentStatusObserver> copy = List.copyOf(observers);
+    if (copy.isEmpty()) {
+      return NONE;
+    }
+    return copy.size() == 1 ? copy.get(0) : new CompositeAgentStatusObserver(copy);
+  }
 
   /** An update arrived: a full snapshot, or a delta. */
   default void received(boolean fullSnapshot) {}

@@ -46,7 +46,9 @@ import org.jspecify.annotations.Nullable;
  * at all ({@link Mode}); {@link #healthyView} gives the view without suspects.
  *
  * <p>Thread-safe: the status thread calls {@link #observe}, routing threads {@link #routedTo},
- * {@link #heardFrom} and {@link #healthyView}, a timer {@link #reevaluate}.
+ * {@link #heardFrom} and {@link #healthyView}, a timer {@link #reevaluate}. One class of about 350
+ * lines because the two signs share one watch per agent and one evaluation lock, and the view
+ * without suspects is cached by the evaluation's generation.
  */
 public final class AgentSuspicion {
 

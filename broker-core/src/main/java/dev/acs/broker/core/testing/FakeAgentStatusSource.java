@@ -10,17 +10,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A status source driven by the test: each call pushes one update or interruption to the
- * subscriber, synchronously on the caller's thread.
+ * subscriber, synchronously on the caller's thread. A full snapshot pushed while nobody is
+ * subscribed is kept and delivered on subscribing, as a central server answers a new subscriber, so
+ * a test can give the agents before {@code BrokerService.start} waits for them.
  */
 public final class FakeAgentStatusSource implements AgentStatusSource {
 
   private @Nullable AgentStatusListener listener;
+  private @Nullable AgentStatusUpdate waitingSnapshot;
   private int subscriptions;
 
   @Override
   public synchronized Subscription subscribe(AgentStatusListener newListener) {
     listener = newListener;
     subscriptions++;
+    AgentStatusUpdate first = waitingSnapshot;
+    waitingSnapshot = null;
+    if (first != null) {
+      newListener.onStatus(first);
+    }
     return () -> {
       synchronized (this) {
         if (listener == newListener) {
@@ -50,9 +58,18 @@ public final class FakeAgentStatusSource implements AgentStatusSource {
     push(AgentStatusUpdate.delta(List.of(agents)));
   }
 
-  /** Pushes any update. */
+  /**
+   * Pushes any update; a full snapshot while nobody is subscribed waits for the next subscriber.
+   */
   public void push(AgentStatusUpdate update) {
-    AgentStatusListener current = current();
+    AgentStatusListener current;
+    synchronized (this) {
+      if (listener == null && update.fullSnapshot()) {
+        waitingSnapshot = update;
+        return;
+      }
+      current = current();
+    }
     current.onStatus(update);
   }
 

@@ -107,6 +107,18 @@ class BrokerServiceTest {
   }
 
   /** Applies status on the thread that delivers it, so the test sees each update at once. */
+  @Test
+  void aRoutingServiceOverAnotherRegistry_isRefused_becauseNoStatusWouldEverReachIt() {
+    AgentRegistry another = new AgentRegistry(Availability.reference(), Clock.systemUTC());
+
+    assertThatThrownBy(
+            () ->
+                new BrokerService(
+                    new FakeAgentStatusSource(), input, another, routing, feedOnCallingThread()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("registry");
+  }
+
   private AgentStatusFeed feedOnCallingThread() {
     return AgentStatusFeed.on(
         Runnable::run, registry, Clock.systemUTC(), AgentStatusObserver.NONE, 1_000);

@@ -48,8 +48,8 @@ class InteropRoutingTest {
   private final FakeInboundMessages input = new FakeInboundMessages();
   private final OutstandingWork work = new OutstandingWork(clock, Duration.ofMinutes(5));
 
-  private RoutingService.Builder builder(boolean parks) {
-    RoutingService.Builder builder =
+  private RoutingServiceBuilder builder(boolean parks) {
+    RoutingServiceBuilder builder =
         RoutingService.builder(
                 new BrokerIdentity("broker_1", "B"),
                 registry,

@@ -5,6 +5,7 @@ import static dev.acs.broker.core.testing.Agents.idle;
 import static dev.acs.broker.core.testing.Agents.offline;
 import static dev.acs.broker.core.testing.Agents.paused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
@@ -57,6 +58,25 @@ class ParkingTest {
             .parking(PARK_TIMEOUT, scheduler)
             .build();
     return built;
+  }
+
+  @Test
+  void parkingForARouterThatNeverParks_isRefused_soParkingIsConfiguredInOnePlace() {
+    RoutingServiceBuilder builder =
+        RoutingService.builder(
+                new BrokerIdentity("broker_1", "B"),
+                registry,
+                new MessageRouter(
+                    new StickyRoutingPolicy(
+                        new OutstandingWork(clock, Duration.ofMinutes(5)),
+                        new SplittableRandom(1),
+                        false)),
+                publisher)
+            .parking(PARK_TIMEOUT, scheduler);
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("never parks");
   }
 
   @Test

@@ -1,25 +1,19 @@
-package dev.acs.broker.app.wiring;
+package dev.acs.broker.core.port;
 
 import dev.acs.broker.core.message.MessageEnvelope;
-import dev.acs.broker.core.port.RoutingObserver;
 import dev.acs.broker.core.routing.RoutingDecision;
 import java.util.List;
 
 /**
- * Tells several observers, in order. One observer failing does not keep the others from hearing the
- * event, nor the routing service from settling the message.
+ * Tells several routing observers, in order. One observer failing does not keep the others from
+ * hearing the event, nor the routing service from settling the message.
  */
 final class CompositeRoutingObserver implements RoutingObserver {
 
   private final RoutingObserver[] observers;
 
-  private CompositeRoutingObserver(List<RoutingObserver> observers) {
+  CompositeRoutingObserver(List<RoutingObserver> observers) {
     this.observers = observers.toArray(new RoutingObserver[0]);
-  }
-
-  /** One observer for all of {@code observers}; the only one itself when there is one. */
-  static RoutingObserver of(List<RoutingObserver> observers) {
-    return observers.size() == 1 ? observers.get(0) : new CompositeRoutingObserver(observers);
   }
 
   @Override
