@@ -1,5 +1,8 @@
 package dev.acs.broker.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,24 +204,25 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** Waits until {@code text} occurs at least {@code times} times; fails if the process ends. */
   public void awaitCount(String text, int times, Duration timeout) {
-    Await.until(
-        timeout,
-        () -> times + " × '" + text + "' in the broker's output:\n" + tail(),
-        () -> {
-          if (count(text) >= times) {
-            return true;
-          }
-          if (!process.isAlive()) {
-            throw new AssertionError(
-                "broker exited with "
-                    + process.exitValue()
-                    + " while waiting for '"
-                    + text
-                    + "':\n"
-                    + tail());
-          }
-          return false;
-        });
+    await()
+        .atMost(timeout)
+        .failFast(
+            () ->
+                assertThat(process.isAlive() || count(text) >= times)
+                    .as(
+                        () ->
+                            "broker exited with "
+                                + process.exitValue()
+                                + " while waiting for '"
+                                + text
+                                + "':\n"
+                                + tail())
+                    .isTrue())
+        .untilAsserted(
+            () ->
+                assertThat(count(text))
+                    .as(() -> times + " × '" + text + "' in the broker's output:\n" + tail())
+                    .isGreaterThanOrEqualTo(times));
   }
 
   /** Waits until the broker consumes. */

@@ -1,6 +1,7 @@
 package dev.acs.broker.adapter.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -60,7 +61,7 @@ class AmqpEndpointTest {
           void lost(long generation, String reason) {}
         };
     endpoint.start();
-    Await.until(endpoint::isOpen, Duration.ofSeconds(10), () -> "endpoint open");
+    await("endpoint open").atMost(Duration.ofSeconds(10)).until(endpoint::isOpen);
   }
 
   @AfterEach
@@ -145,7 +146,7 @@ class AmqpEndpointTest {
         };
 
     onCluster.start();
-    Await.until(onCluster::isOpen, Duration.ofSeconds(10), () -> "endpoint open");
+    await("endpoint open").atMost(Duration.ofSeconds(10)).until(onCluster::isOpen);
 
     assertThat(onCluster.node()).isEqualTo("127.0.0.1:5702");
     verify(twoNodes).newConnection(eq(List.of(new Address("127.0.0.1", 5701))), anyString());

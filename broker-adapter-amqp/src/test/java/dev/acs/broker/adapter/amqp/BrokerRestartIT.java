@@ -1,6 +1,7 @@
 package dev.acs.broker.adapter.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.acs.broker.testsupport.PrivateRabbitNode;
 import java.time.Duration;
@@ -55,18 +56,16 @@ class BrokerRestartIT {
     }
     harness.feed(backlog);
     harness.start();
-    Await.until(
-        () -> harness.messageCount(harness.settings.outputQueue()) > 2_000,
-        Duration.ofSeconds(60),
-        () -> "relay under way");
+    await("relay under way")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> harness.messageCount(harness.settings.outputQueue()) > 2_000);
 
     long relayedBeforeOutage = harness.messageCount(harness.settings.outputQueue());
     try {
       node.ctl("stop_app");
-      Await.until(
-          () -> !harness.transport.health().ready(),
-          Duration.ofSeconds(30),
-          () -> "the transport notices the outage");
+      await("the transport notices the outage")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !harness.transport.health().ready());
     } finally {
       node.ctl("start_app");
       node.ctl("await_startup");
@@ -76,10 +75,13 @@ class BrokerRestartIT {
     ConcurrentHashMap<Integer, AtomicInteger> outputs =
         harness.collect(harness.settings.outputQueue());
 
-    Await.until(
-        () -> outputs.size() == BACKLOG,
-        Duration.ofSeconds(180),
-        () -> "all " + BACKLOG + " messages relayed, have " + outputs.size());
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .untilAsserted(
+            () ->
+                assertThat(outputs.size() == BACKLOG)
+                    .as("all " + BACKLOG + " messages relayed, have " + outputs.size())
+                    .isTrue());
     harness.assertSettledAndEmpty();
     long duplicates = outputs.values().stream().mapToInt(c -> c.get() - 1).sum();
     System.out.printf(

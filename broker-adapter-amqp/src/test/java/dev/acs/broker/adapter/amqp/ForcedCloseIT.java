@@ -1,6 +1,7 @@
 package dev.acs.broker.adapter.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -44,43 +45,50 @@ class ForcedCloseIT {
     Thread producer = new Thread(() -> produce(producing, produced), "it-producer");
     producer.start();
     try {
-      Await.until(() -> outputs.size() > 2_000, Duration.ofSeconds(60), () -> "relay under way");
+      await("relay under way").atMost(Duration.ofSeconds(60)).until(() -> outputs.size() > 2_000);
 
       RabbitCtl.closeConnection(harness.publisherConnectionName());
-      Await.until(
-          () ->
-              harness.transport.health().recoveries() >= 1
-                  && harness.transport.health().consuming(),
-          Duration.ofSeconds(30),
-          () -> "publisher restored: " + harness.transport.health());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          harness.transport.health().recoveries() >= 1
+                              && harness.transport.health().consuming())
+                      .as("publisher restored: " + harness.transport.health())
+                      .isTrue());
       int afterFirst = outputs.size();
-      Await.until(
-          () -> outputs.size() > afterFirst + 2_000,
-          Duration.ofSeconds(60),
-          () -> "relay resumed after the publisher fault");
+      await("relay resumed after the publisher fault")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> outputs.size() > afterFirst + 2_000);
 
       RabbitCtl.closeConnection(harness.consumerConnectionName());
-      Await.until(
-          () ->
-              harness.transport.health().recoveries() >= 2
-                  && harness.transport.health().consuming(),
-          Duration.ofSeconds(30),
-          () -> "consumer restored: " + harness.transport.health());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          harness.transport.health().recoveries() >= 2
+                              && harness.transport.health().consuming())
+                      .as("consumer restored: " + harness.transport.health())
+                      .isTrue());
       int afterSecond = outputs.size();
-      Await.until(
-          () -> outputs.size() > afterSecond + 2_000,
-          Duration.ofSeconds(60),
-          () -> "relay resumed after the consumer fault");
+      await("relay resumed after the consumer fault")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> outputs.size() > afterSecond + 2_000);
     } finally {
       producing.set(false);
       producer.join(30_000);
     }
 
     int total = produced.get();
-    Await.until(
-        () -> outputs.size() == total,
-        Duration.ofSeconds(120),
-        () -> "all " + total + " messages relayed, have " + outputs.size());
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () ->
+                assertThat(outputs.size() == total)
+                    .as("all " + total + " messages relayed, have " + outputs.size())
+                    .isTrue());
     harness.assertSettledAndEmpty();
     long duplicates = outputs.values().stream().mapToInt(c -> c.get() - 1).sum();
     System.out.printf("forced close: %d messages, %d duplicates%n", total, duplicates);

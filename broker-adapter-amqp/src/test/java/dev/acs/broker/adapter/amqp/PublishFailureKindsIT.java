@@ -2,6 +2,7 @@ package dev.acs.broker.adapter.amqp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -126,21 +127,28 @@ class PublishFailureKindsIT {
     channel.waitForConfirmsOrDie(10_000);
     // Wait for the dead letter's confirm (the input settled), not only for RabbitMQ to show it:
     // dropping the connection before the confirm would rightly requeue u1 once more.
-    Await.until(
-        () -> count(settings.deadLetterQueue()) == 1 && routing.inFlight() == 0,
-        Duration.ofSeconds(10),
-        () -> "the unpublishable message dead-lettered; published " + published);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(count(settings.deadLetterQueue()) == 1 && routing.inFlight() == 0)
+                    .as("the unpublishable message dead-lettered; published " + published)
+                    .isTrue());
     channel.basicPublish("", settings.inputQueue(), null, DROPPED);
     channel.waitForConfirmsOrDie(10_000);
 
-    Await.until(
-        () -> count(settings.deadLetterQueue()) == 1 && count(settings.outputQueue()) == 1,
-        Duration.ofSeconds(30),
-        () -> "one dead letter and one routed message; published " + published);
-    Await.until(
-        () -> routing.inFlight() == 0 && count(settings.inputQueue()) == 0,
-        Duration.ofSeconds(10),
-        () -> "input settled");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        count(settings.deadLetterQueue()) == 1
+                            && count(settings.outputQueue()) == 1)
+                    .as("one dead letter and one routed message; published " + published)
+                    .isTrue());
+    await("input settled")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> routing.inFlight() == 0 && count(settings.inputQueue()) == 0);
     consuming.cancel();
 
     GetResponse deadLetter = channel.basicGet(settings.deadLetterQueue(), true);

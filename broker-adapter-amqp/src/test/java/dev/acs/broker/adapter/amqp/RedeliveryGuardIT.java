@@ -2,6 +2,7 @@ package dev.acs.broker.adapter.amqp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,13 +99,13 @@ class RedeliveryGuardIT {
 
       // The dead letter is counted (and the input acked) once its confirm arrives, which may be
       // a moment after RabbitMQ shows it in the queue.
-      Await.until(
-          () ->
-              messageCount(settings.deadLetterQueue()) == 1
-                  && deadLetterReasons.size() == 1
-                  && messageCount(settings.inputQueue()) == 0,
-          Duration.ofSeconds(10),
-          () -> "the looping message in the dead-letter queue, confirmed");
+      await("the looping message in the dead-letter queue, confirmed")
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  messageCount(settings.deadLetterQueue()) == 1
+                      && deadLetterReasons.size() == 1
+                      && messageCount(settings.inputQueue()) == 0);
       consuming.cancel();
 
       assertThat(handled).hasValue(MAX_DELIVERIES);
@@ -149,19 +151,9 @@ class RedeliveryGuardIT {
   }
 
   private GetResponse awaitOne(String queue) throws Exception {
-    GetResponse[] got = new GetResponse[1];
-    Await.until(
-        () -> {
-          try {
-            got[0] = channel.basicGet(queue, false);
-          } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-          }
-          return got[0] != null;
-        },
-        Duration.ofSeconds(10),
-        () -> "a message on " + queue);
-    return got[0];
+    return await("a message on " + queue)
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> channel.basicGet(queue, false), Objects::nonNull);
   }
 
   private long messageCount(String queue) {

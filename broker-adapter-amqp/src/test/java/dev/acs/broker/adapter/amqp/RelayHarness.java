@@ -1,6 +1,8 @@
 package dev.acs.broker.adapter.amqp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -176,10 +178,13 @@ final class RelayHarness implements AutoCloseable {
               received.add(new Received(body, properties));
             }
           });
-      Await.until(
-          () -> received.size() >= expected,
-          timeout,
-          () -> expected + " messages on " + queue + ", have " + received.size());
+      await()
+          .atMost(timeout)
+          .untilAsserted(
+              () ->
+                  assertThat(received.size() >= expected)
+                      .as(expected + " messages on " + queue + ", have " + received.size())
+                      .isTrue());
       return List.copyOf(received);
     } finally {
       channel.close();
@@ -216,10 +221,9 @@ final class RelayHarness implements AutoCloseable {
 
   /** After a drain, nothing more arrives on {@code queue} (checks the count once settled). */
   void assertSettledAndEmpty() throws InterruptedException {
-    Await.until(
-        () -> service.inFlight() == 0 && messageCount(settings.inputQueue()) == 0,
-        Duration.ofSeconds(30),
-        () -> "input drained and settled");
+    await("input drained and settled")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> service.inFlight() == 0 && messageCount(settings.inputQueue()) == 0);
   }
 
   void cancel() {

@@ -2,10 +2,12 @@ package dev.acs.broker.adapter.grpc;
 
 import static dev.acs.broker.adapter.grpc.FakeCentralServer.agent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +59,7 @@ class KeepaliveIT {
             Clock.systemUTC(),
             new SplittableRandom(1));
     adapter.statusSource().subscribe(feed);
-    Await.next(feed.updates, "snapshot");
+    await("snapshot").until(feed.updates::poll, Objects::nonNull);
 
     assertThat(feed.interruptions.poll(SCALED_TEN_MINUTES.toMillis(), TimeUnit.MILLISECONDS))
         .as("no GOAWAY or other interruption while the stream is idle")
@@ -77,7 +79,7 @@ class KeepaliveIT {
             Clock.systemUTC(),
             new SplittableRandom(1));
     adapter.statusSource().subscribe(feed);
-    Await.next(feed.updates, "snapshot");
+    await("snapshot").until(feed.updates::poll, Objects::nonNull);
 
     assertThat(feed.interruptions.poll(SCALED_TEN_MINUTES.toMillis(), TimeUnit.MILLISECONDS))
         .as("no GOAWAY or other interruption while probing")
@@ -92,8 +94,7 @@ class KeepaliveIT {
     assertThat(fake.openStreams()).isEqualTo(1);
     feed.updates.clear();
     fake.publishDelta(agent("a2", "idle"));
-    Await.until(
-        () -> feed.agentIds().contains("a2"), () -> "a delta still arrives on the first stream");
+    await("a delta still arrives on the first stream").until(() -> feed.agentIds().contains("a2"));
     assertThat(adapter.health().reconnectCount()).isZero();
   }
 }

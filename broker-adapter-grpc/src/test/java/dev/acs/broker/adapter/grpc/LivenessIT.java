@@ -2,10 +2,13 @@ package dev.acs.broker.adapter.grpc;
 
 import static dev.acs.broker.adapter.grpc.FakeCentralServer.agent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.acs.broker.testsupport.TcpProxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,7 @@ class LivenessIT {
 
   private final RegistryFeed feed = new RegistryFeed();
   private NettyCentral central;
-  private StallingProxy proxy;
+  private TcpProxy proxy;
   private GrpcCentralServer adapter;
 
   @AfterEach
@@ -40,7 +43,7 @@ class LivenessIT {
     FakeCentralServer fake = new FakeCentralServer();
     fake.setAgents(List.of(agent("a1", "idle"), agent("a2", "idle")));
     central = NettyCentral.start(fake);
-    proxy = new StallingProxy(central.port());
+    proxy = TcpProxy.to(central.port());
     GrpcSettings settings =
         GrpcSettings.defaults("127.0.0.1", proxy.port())
             .withLiveness(Duration.ofMillis(750), Duration.ofMillis(500))
@@ -51,14 +54,17 @@ class LivenessIT {
         GrpcCentralServer.create(
             settings, InProcessCentral.BROKER, Clock.systemUTC(), new SplittableRandom(3));
     adapter.statusSource().subscribe(feed);
-    Await.next(feed.updates, "first snapshot");
-    Await.next(fake.probes, "a probe answered through the proxy");
+    await("first snapshot").until(feed.updates::poll, Objects::nonNull);
+    await("a probe answered through the proxy").until(fake.probes::poll, Objects::nonNull);
     // A cold JVM may have needed a second attempt to connect; only what follows the stall counts.
     feed.interruptions.clear();
 
     long stalledAt = System.nanoTime();
-    proxy.stall();
-    String reason = Await.next(feed.interruptions, Duration.ofSeconds(5), "liveness failure");
+    proxy.blackhole();
+    String reason =
+        await("liveness failure")
+            .atMost(Duration.ofSeconds(5))
+            .until(feed.interruptions::poll, Objects::nonNull);
     Duration detection = Duration.ofNanos(System.nanoTime() - stalledAt);
 
     assertThat(reason).startsWith("liveness probe failed 2 times in a row");
@@ -68,14 +74,20 @@ class LivenessIT {
     assertThat(feed.agentIds()).containsExactlyInAnyOrder("a1", "a2");
 
     fake.setAgents(List.of(agent("a2", "busy"), agent("a3", "idle")));
-    proxy.resume();
+    proxy.restore();
 
-    Await.until(
-        () -> feed.agentIds().equals(RegistryFeed.ids(fake.agents())),
-        () -> "registry caught up after the connection came back, is " + feed.agentIds());
-    Await.until(
-        () -> adapter.health().streamConnected() && adapter.health().registered(),
-        () -> "connected again: " + adapter.health());
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(feed.agentIds().equals(RegistryFeed.ids(fake.agents())))
+                    .as("registry caught up after the connection came back, is " + feed.agentIds())
+                    .isTrue());
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(adapter.health().streamConnected() && adapter.health().registered())
+                    .as("connected again: " + adapter.health())
+                    .isTrue());
     assertThat(fake.registrations.size()).isGreaterThanOrEqualTo(2);
   }
 }

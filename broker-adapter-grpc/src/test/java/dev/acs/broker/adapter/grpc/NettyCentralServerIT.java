@@ -2,6 +2,7 @@ package dev.acs.broker.adapter.grpc;
 
 import static dev.acs.broker.adapter.grpc.FakeCentralServer.agent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.acs.broker.proto.status.AgentInfo;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,14 +53,16 @@ class NettyCentralServerIT {
     before.setAgents(List.of(agent("a1", "idle"), agent("a2", "idle"), agent("a3", "busy")));
     central = NettyCentral.start(before);
     connect(settings()).statusSource().subscribe(feed);
-    Await.next(feed.updates, "first snapshot");
+    await("first snapshot").until(feed.updates::poll, Objects::nonNull);
     assertThat(feed.agentIds()).containsExactlyInAnyOrder("a1", "a2", "a3");
 
     central.stop();
     // Depending on timing the stream ends with CANCELLED (RST_STREAM) or UNAVAILABLE.
-    Await.next(feed.interruptions, "interruption when the server stops");
+    await("interruption when the server stops").until(feed.interruptions::poll, Objects::nonNull);
     // While it is away the broker keeps trying (and failing) and keeps its last view.
-    assertThat(Await.next(feed.interruptions, "a failed attempt while the server is down"))
+    assertThat(
+            await("a failed attempt while the server is down")
+                .<String>until(feed.interruptions::poll, Objects::nonNull))
         .startsWith("registration failed: UNAVAILABLE");
     assertThat(feed.agentIds()).containsExactlyInAnyOrder("a1", "a2", "a3");
     assertThat(adapter.health().streamConnected()).isFalse();
@@ -68,13 +72,16 @@ class NettyCentralServerIT {
     after.setAgents(List.of(agent("a2", "busy"), agent("a4", "idle")));
     central.restart(after);
 
-    Await.until(
-        () -> feed.agentIds().equals(RegistryFeed.ids(after.agents())),
-        () -> "registry equals the restarted server's state, is " + feed.agentIds());
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(feed.agentIds().equals(RegistryFeed.ids(after.agents())))
+                    .as("registry equals the restarted server's state, is " + feed.agentIds())
+                    .isTrue());
     assertThat(feed.stateOf("a2")).isEqualTo("busy");
     assertThat(after.registrations).hasSize(1);
     assertThat(after.registrations.peek().getBrokerId()).isEqualTo("broker_test_1");
-    Await.until(() -> adapter.health().registered(), () -> "registered again");
+    await("registered again").until(() -> adapter.health().registered());
     assertThat(adapter.health().streamConnected()).isTrue();
     assertThat(adapter.health().reconnectCount()).isGreaterThanOrEqualTo(2);
   }
@@ -88,7 +95,9 @@ class NettyCentralServerIT {
 
     connect(settings()).statusSource().subscribe(feed);
 
-    Await.next(feed.updates, Duration.ofSeconds(20), "the big snapshot");
+    await("the big snapshot")
+        .atMost(Duration.ofSeconds(20))
+        .until(feed.updates::poll, Objects::nonNull);
     assertThat(feed.registry.view().size()).isEqualTo(50_000);
     assertThat(feed.interruptions).isEmpty();
   }
@@ -101,7 +110,8 @@ class NettyCentralServerIT {
 
     connect(settings().withMaxInboundMessageBytes(4 * 1024 * 1024)).statusSource().subscribe(feed);
 
-    assertThat(Await.next(feed.interruptions, "interruption")).startsWith("RESOURCE_EXHAUSTED");
+    assertThat(await("interruption").<String>until(feed.interruptions::poll, Objects::nonNull))
+        .startsWith("RESOURCE_EXHAUSTED");
     assertThat(feed.registry.hasSnapshot()).isFalse();
   }
 

@@ -3,6 +3,7 @@ package dev.acs.broker.adapter.grpc;
 import static dev.acs.broker.adapter.grpc.FakeCentralServer.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.TlsServerCredentials;
 import io.grpc.testing.TlsTesting;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,7 +77,7 @@ class TlsIT {
   void tlsWithTheServersCa_followsTheStream() throws Exception {
     adapter(settings().withTls(caFile)).statusSource().subscribe(feed);
 
-    Await.next(feed.updates, "snapshot over TLS");
+    await("snapshot over TLS").until(feed.updates::poll, Objects::nonNull);
     assertThat(feed.agentIds()).containsExactly("a1");
   }
 
@@ -83,9 +85,9 @@ class TlsIT {
   void tlsWithoutTrustingTheServersCa_isReportedAndRetried() throws Exception {
     adapter(settings().withTls(null)).statusSource().subscribe(feed);
 
-    assertThat(Await.next(feed.interruptions, "handshake failure"))
+    assertThat(await("handshake failure").<String>until(feed.interruptions::poll, Objects::nonNull))
         .startsWith("registration failed: UNAVAILABLE");
-    Await.next(feed.interruptions, "another attempt");
+    await("another attempt").until(feed.interruptions::poll, Objects::nonNull);
     assertThat(feed.registry.hasSnapshot()).isFalse();
   }
 
@@ -93,7 +95,8 @@ class TlsIT {
   void plaintextAgainstATlsServer_neverGetsASnapshot() throws Exception {
     adapter(settings()).statusSource().subscribe(feed);
 
-    assertThat(Await.next(feed.interruptions, "failure")).startsWith("registration failed");
+    assertThat(await("failure").<String>until(feed.interruptions::poll, Objects::nonNull))
+        .startsWith("registration failed");
     assertThat(feed.registry.hasSnapshot()).isFalse();
   }
 

@@ -1,5 +1,6 @@
 package dev.acs.broker.app.cli;
 
+import dev.acs.broker.app.config.EnvironmentDefaults;
 import dev.acs.broker.app.config.VersionProvider;
 import dev.acs.broker.app.inspect.AgentsCommand;
 import dev.acs.broker.app.inspect.RouteCommand;
@@ -71,19 +72,17 @@ public final class BrokerCli implements Callable<Integer> {
    * @param launcher what {@code broker run} calls with the parsed configuration
    */
   public static CommandLine commandLine(Map<String, String> environment, BrokerLauncher launcher) {
+    EnvironmentDefaults defaults = new EnvironmentDefaults(environment);
     CommandLine commandLine = new CommandLine(new BrokerCli());
-    RunCommand run = new RunCommand(environment, launcher);
-    commandLine.addSubcommand(
-        "run", new CommandLine(run).setDefaultValueProvider(run.environmentDefaults()));
-    SimulateCommand simulate = new SimulateCommand(environment);
-    commandLine.addSubcommand(
-        "simulate",
-        new CommandLine(simulate).setDefaultValueProvider(simulate.environmentDefaults()));
+    commandLine.addSubcommand("run", new RunCommand(defaults, launcher));
+    commandLine.addSubcommand("simulate", new SimulateCommand());
     // The demo's embedded AMQP broker is loaded only when `broker demo` runs (see DemoCommand).
     commandLine.addSubcommand("demo", new DemoCommand());
     commandLine.addSubcommand("status", new StatusCommand());
     commandLine.addSubcommand("agents", new AgentsCommand());
     commandLine.addSubcommand("route", new RouteCommand());
+    // Every option that declares "Env: NAME" falls back on that variable, in every command.
+    commandLine.setDefaultValueProvider(defaults);
     commandLine.setParameterExceptionHandler(BrokerCli::onParameterException);
     commandLine.setExecutionExceptionHandler(
         (failure, failed, parseResult) -> onFailure(failure, failed));

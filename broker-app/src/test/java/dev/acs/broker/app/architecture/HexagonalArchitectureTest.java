@@ -6,10 +6,18 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.onionArchitecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.acs.broker.core.application.AgentStatusFeed;
+import dev.acs.broker.core.application.BrokerService;
+import dev.acs.broker.core.application.RoutingService;
+import dev.acs.broker.core.application.RoutingServiceBuilder;
+import dev.acs.broker.core.application.StatusHold;
+import java.util.Set;
 
 /**
  * The hexagon of the whole broker, checked over the production classes of every module: the core
@@ -33,6 +41,44 @@ class HexagonalArchitectureTest {
           .should()
           .onlyDependOnClassesThat()
           .resideInAnyPackage(CORE, "java..", "org.jspecify.annotations..");
+
+  /** The parts that {@code BrokerCore} builds once and wires to each other. */
+  private static final Set<String> CORE_SERVICES =
+      Set.of(
+          RoutingService.class.getName(),
+          RoutingServiceBuilder.class.getName(),
+          BrokerService.class.getName(),
+          AgentStatusFeed.class.getName(),
+          StatusHold.class.getName());
+
+  private static final DescribedPredicate<JavaCall<?>> ASSEMBLING_THE_CORE_BY_HAND =
+      new DescribedPredicate<>("build the routing or broker service, feed or hold by hand") {
+        @Override
+        public boolean test(JavaCall<?> call) {
+          String owner = call.getTargetOwner().getName();
+          String target = call.getName();
+          if (!CORE_SERVICES.contains(owner)) {
+            return false;
+          }
+          return target.equals("<init>")
+              || target.equals("builder")
+              || owner.equals(RoutingServiceBuilder.class.getName())
+              || owner.equals(AgentStatusFeed.class.getName())
+                  && (target.equals("on") || target.equals("onOwnThread"));
+        }
+      };
+
+  /**
+   * {@code CoreModule} is a call to {@code BrokerCore}: outside the core, production code gets the
+   * services from it instead of assembling them, so a wrong assembly cannot be built.
+   */
+  @ArchTest
+  static final ArchRule outside_the_core_the_services_come_only_from_broker_core =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(CORE)
+          .should()
+          .callCodeUnitWhere(ASSEMBLING_THE_CORE_BY_HAND);
 
   @ArchTest
   static final ArchRule no_framework_type_ever_appears_in_the_core =

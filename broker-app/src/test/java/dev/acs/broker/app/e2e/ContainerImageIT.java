@@ -1,8 +1,8 @@
 package dev.acs.broker.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.net.http.HttpResponse;
@@ -164,13 +164,13 @@ class ContainerImageIT {
     assertThat(podman.podman(WAIT, "exec", name, "cat", "/proc/1/comm").text()).isEqualTo("java");
 
     AdminHttp admin = new AdminHttp(adminPort);
-    Await.until(
-        WAIT,
-        "/health/ready answers 200",
-        () -> {
-          HttpResponse<String> ready = admin.tryGet("/health/ready");
-          return ready != null && ready.statusCode() == 200;
-        });
+    await("/health/ready answers 200")
+        .atMost(WAIT)
+        .until(
+            () -> {
+              HttpResponse<String> ready = admin.tryGet("/health/ready");
+              return ready != null && ready.statusCode() == 200;
+            });
 
     rabbit.publish(frontendText("single"));
     assertThat(rabbit.awaitOutput(WAIT))

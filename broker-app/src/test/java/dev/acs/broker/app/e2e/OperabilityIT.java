@@ -1,16 +1,17 @@
 package dev.acs.broker.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
-import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
 import dev.acs.broker.app.cli.BrokerCli;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
+import dev.acs.broker.testsupport.TcpProxy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
@@ -147,18 +148,24 @@ class OperabilityIT {
     rabbit.awaitOutputs(texts + 1, WAIT);
     int consumed = texts + unhandled + 1 + badJson;
     AtomicReference<String> metrics = new AtomicReference<>("");
-    Await.until(
-        WAIT,
-        () -> consumed + " consumed in /metrics:\n" + metrics.get(),
-        () -> {
-          metrics.set(admin.get("/metrics").body());
-          return AdminHttp.sample(metrics.get(), "broker_messages_consumed_total") == consumed
-              && AdminHttp.sample(
-                      metrics.get(), "broker_messages_dead_lettered_total{reason=\"not-json\"}")
-                  == badJson
-              && AdminHttp.sample(metrics.get(), "broker_relay_duration_seconds_count")
-                  == texts + unhandled + 1;
-        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              metrics.set(admin.get("/metrics").body());
+              String text = metrics.get();
+              assertThat(AdminHttp.sample(text, "broker_messages_consumed_total"))
+                  .as(() -> consumed + " consumed in /metrics:\n" + text)
+                  .isEqualTo(consumed);
+              assertThat(
+                      AdminHttp.sample(
+                          text, "broker_messages_dead_lettered_total{reason=\"not-json\"}"))
+                  .as(() -> badJson + " dead-lettered as not-json in /metrics:\n" + text)
+                  .isEqualTo(badJson);
+              assertThat(AdminHttp.sample(text, "broker_relay_duration_seconds_count"))
+                  .as(() -> "relay durations in /metrics:\n" + text)
+                  .isEqualTo(texts + unhandled + 1);
+            });
     String text = metrics.get();
     assertThat(
             AdminHttp.sample(
@@ -223,7 +230,9 @@ class OperabilityIT {
     BrokerProcess broker = startBroker(grpcProxy.port(), rabbitProxy.port(), adminPort);
     AdminHttp admin = new AdminHttp(adminPort);
 
-    Await.until(WAIT, "/health/live during start-up", () -> admin.tryGet("/health/live") != null);
+    await("/health/live during start-up")
+        .atMost(WAIT)
+        .until(() -> admin.tryGet("/health/live") != null);
     JsonNode live = AdminHttp.json(admin.get("/health/live"));
     assertThat(live.path("phase").asText()).isEqualTo("starting");
     HttpResponse<String> starting = admin.get("/health/ready");
@@ -265,22 +274,28 @@ class OperabilityIT {
   /** Polls /health/ready until it is (or is not) ready; returns the last body. */
   private static JsonNode awaitReady(AdminHttp admin, boolean ready, String failingCheck) {
     AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
-    Await.until(
-        WAIT,
-        () ->
-            "/health/ready "
-                + (ready ? "200" : "503 failing " + failingCheck)
-                + ", last: "
-                + (last.get() == null ? "none" : last.get().statusCode() + " " + last.get().body()),
-        () -> {
-          HttpResponse<String> response = admin.get("/health/ready");
-          last.set(response);
-          if (ready) {
-            return response.statusCode() == 200;
-          }
-          return response.statusCode() == 503
-              && AdminHttp.json(response).path("failing").toString().contains(failingCheck);
-        });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> response = admin.get("/health/ready");
+              last.set(response);
+              String seen = response.statusCode() + " " + response.body();
+              if (ready) {
+                assertThat(response.statusCode())
+                    .as("/health/ready 200, last: %s", seen)
+                    .isEqualTo(200);
+              } else {
+                assertThat(
+                        response.statusCode() == 503
+                            && AdminHttp.json(response)
+                                .path("failing")
+                                .toString()
+                                .contains(failingCheck))
+                    .as("/health/ready 503 failing %s, last: %s", failingCheck, seen)
+                    .isTrue();
+              }
+            });
     return AdminHttp.json(last.get());
   }
 }

@@ -2,6 +2,7 @@ package dev.acs.broker.app.e2e;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
@@ -10,7 +11,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
-import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.io.IOException;
@@ -125,23 +125,22 @@ class PoisonMessageIT {
     channel.waitForConfirmsOrDie(10_000);
     long sent = System.nanoTime();
     Outcome[] outcome = new Outcome[1];
-    Await.until(
-        Duration.ofSeconds(10),
-        "the input on the output or dead-letter queue",
-        () -> {
-          for (String queue : List.of(rabbit.outputQueue, rabbit.deadLetterQueue)) {
-            GetResponse got = get(queue);
-            if (got != null) {
-              outcome[0] = new Outcome(queue, got, (System.nanoTime() - sent) / 1_000_000);
-              return true;
-            }
-          }
-          return false;
-        });
-    Await.until(
-        Duration.ofSeconds(5),
-        "the input acknowledged",
-        () -> rabbit.depth(rabbit.inputQueue) == 0);
+    await("the input on the output or dead-letter queue")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              for (String queue : List.of(rabbit.outputQueue, rabbit.deadLetterQueue)) {
+                GetResponse got = get(queue);
+                if (got != null) {
+                  outcome[0] = new Outcome(queue, got, (System.nanoTime() - sent) / 1_000_000);
+                  return true;
+                }
+              }
+              return false;
+            });
+    await("the input acknowledged")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> rabbit.depth(rabbit.inputQueue) == 0);
     assertThat(rabbit.depth(rabbit.outputQueue) + rabbit.depth(rabbit.deadLetterQueue))
         .as("nothing but the one outcome")
         .isZero();

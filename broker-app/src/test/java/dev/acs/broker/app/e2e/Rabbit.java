@@ -1,5 +1,8 @@
 package dev.acs.broker.app.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
@@ -7,7 +10,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
-import dev.acs.broker.app.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -108,16 +110,18 @@ final class Rabbit implements AutoCloseable {
   /** Waits until {@code count} output messages arrived and returns them in order. */
   List<Map<String, Object>> awaitOutputs(int count, Duration timeout) {
     List<Map<String, Object>> received = new ArrayList<>();
-    Await.until(
-        timeout,
-        () -> count + " output messages, got " + received.size(),
-        () -> {
-          Map<String, Object> message;
-          while (received.size() < count && (message = poll()) != null) {
-            received.add(message);
-          }
-          return received.size() >= count;
-        });
+    await()
+        .atMost(timeout)
+        .untilAsserted(
+            () -> {
+              Map<String, Object> message;
+              while (received.size() < count && (message = poll()) != null) {
+                received.add(message);
+              }
+              assertThat(received.size())
+                  .as("%d output messages", count)
+                  .isGreaterThanOrEqualTo(count);
+            });
     return received;
   }
 

@@ -1,12 +1,12 @@
 package dev.acs.broker.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,8 +108,9 @@ class RealServerIT {
     system.agent("agent_2", Duration.ofSeconds(3), Duration.ofMillis(100), false);
     BrokerProcess broker = startBroker(brokerOptions);
     system.frontend("warm", "web_00000001", "hello");
-    Await.until(
-        Duration.ofSeconds(20), "warm-up delivered", () -> forwardedWithPrefix("warm") == 1);
+    await("warm-up delivered")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> forwardedWithPrefix("warm") == 1);
 
     system.stop();
     // The outage begins for the broker when it sees the stream break: a message routed in the
@@ -119,15 +120,18 @@ class RealServerIT {
     traffic("out", 20, Duration.ofMillis(500), 4); // 10 s outage
     system.restart();
 
-    Await.until(
-        Duration.ofSeconds(90),
-        () ->
-            "all 20 settled by the restarted server (forwarded "
-                + forwardedWithPrefix("out")
-                + ", lost "
-                + lostWithPrefix("out")
-                + ")",
-        () -> forwardedWithPrefix("out") + lostWithPrefix("out") >= 20);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(forwardedWithPrefix("out") + lostWithPrefix("out") >= 20)
+                    .as(
+                        "all 20 settled by the restarted server (forwarded "
+                            + forwardedWithPrefix("out")
+                            + ", lost "
+                            + lostWithPrefix("out")
+                            + ")")
+                    .isTrue());
     return new long[] {forwardedWithPrefix("out"), lostWithPrefix("out")};
   }
 
@@ -241,10 +245,9 @@ class RealServerIT {
   void answerChain_stopsAtTheHopLimit() throws Exception {
     chain();
 
-    Await.until(
-        Duration.ofSeconds(30),
-        "a hop-limit dead letter",
-        () -> rabbit.depth(rabbit.deadLetterQueue) == 1);
+    await("a hop-limit dead letter")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> rabbit.depth(rabbit.deadLetterQueue) == 1);
     GetResponse deadLetter = deadLetter();
     assertThat(String.valueOf(deadLetter.getProps().getHeaders().get("x-dead-letter-reason")))
         .isEqualTo("hop-limit");
@@ -271,12 +274,12 @@ class RealServerIT {
   void answersToClient_areShownToTheFrontends() {
     chain("--answers-to", "client");
 
-    Await.until(
-        Duration.ofSeconds(20),
-        "the answer shown to the frontends",
-        () ->
-            system.outcomes("shown").stream()
-                .anyMatch(o -> "web_00000001".equals(o.message().get("receiver_id"))));
+    await("the answer shown to the frontends")
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                system.outcomes("shown").stream()
+                    .anyMatch(o -> "web_00000001".equals(o.message().get("receiver_id"))));
     LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2)); // waiting for nothing more to happen
     assertThat(system.outcomes("forwarded")).as("only the question reached an agent").hasSize(1);
     assertThat(system.outcomes("lost"))
@@ -304,8 +307,9 @@ class RealServerIT {
 
     system.frontend("e1", "web_00000001", "anyone there?");
 
-    Await.until(
-        Duration.ofSeconds(20), "a frontend notice", () -> !system.outcomes("notice").isEmpty());
+    await("a frontend notice")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !system.outcomes("notice").isEmpty());
     Map<String, Object> notice = system.outcomes("notice").get(0).message();
     assertThat(notice)
         .containsEntry("receiver_id", "Server")
@@ -321,10 +325,9 @@ class RealServerIT {
 
     system.frontend("e1", "web_00000001", "anyone there?");
 
-    Await.until(
-        Duration.ofSeconds(20),
-        "an ignored error",
-        () -> !system.outcomes("ignored-error").isEmpty());
+    await("an ignored error")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !system.outcomes("ignored-error").isEmpty());
     assertThat(system.outcomes("notice")).isEmpty();
   }
 }

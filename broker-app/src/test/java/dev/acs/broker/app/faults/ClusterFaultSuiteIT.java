@@ -1,11 +1,12 @@
 package dev.acs.broker.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import dev.acs.broker.testsupport.PrivateRabbitNode;
+import dev.acs.broker.testsupport.TcpProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -115,11 +117,14 @@ class ClusterFaultSuiteIT {
     BrokerProcess last = replicas[replicas.length - 1];
     try {
       // While the last one runs, a timeout can still show where the missing messages are.
-      Await.until(
-          DRAIN,
-          () -> "every confirmed id out; " + scenario.ledger.verdict(),
-          scenario.ledger::allConfirmedSeen);
-    } catch (AssertionError missing) {
+      await()
+          .atMost(DRAIN)
+          .untilAsserted(
+              () ->
+                  assertThat(scenario.ledger.allConfirmedSeen())
+                      .as(() -> "every confirmed id out; " + scenario.ledger.verdict())
+                      .isTrue());
+    } catch (ConditionTimeoutException missing) {
       throw new AssertionError(missing.getMessage() + diagnosis(null, replicas), missing);
     }
     for (int i = 0; i < replicas.length - 1; i++) {
@@ -140,7 +145,7 @@ class ClusterFaultSuiteIT {
       a.awaitReady();
       b.awaitReady();
       scenario.load("m", 0, 6_000).start().awaitDone(Duration.ofMinutes(3));
-      Await.until(FAULT_WAIT, "every message out", scenario.ledger::allConfirmedSeen);
+      await("every message out").atMost(FAULT_WAIT).until(scenario.ledger::allConfirmedSeen);
 
       Map<String, Integer> byReplica = scenario.ledger.routedByOf(scenario.id);
       Map<String, java.util.Set<String>> agentsByClient = new HashMap<>();
@@ -306,9 +311,9 @@ class ClusterFaultSuiteIT {
             scenario(
                 "c06-network-split",
                 "one node partitioned from the other nodes and the brokers, then healed");
-        TcpProxy p0 = new TcpProxy(cluster.nodes().get(0).port());
-        TcpProxy p1 = new TcpProxy(cluster.nodes().get(1).port());
-        TcpProxy p2 = new TcpProxy(cluster.nodes().get(2).port())) {
+        TcpProxy p0 = TcpProxy.to(cluster.nodes().get(0).port());
+        TcpProxy p1 = TcpProxy.to(cluster.nodes().get(1).port());
+        TcpProxy p2 = TcpProxy.to(cluster.nodes().get(2).port())) {
       List<TcpProxy> proxies = List.of(p0, p1, p2);
       String viaProxies = RabbitCluster.addresses(List.of(p0.port(), p1.port(), p2.port()));
       // Heartbeat 2 s: a silent connection is given up after ~4.5 s.
@@ -332,12 +337,13 @@ class ClusterFaultSuiteIT {
       try {
         a.awaitCount("connection lost", lostBefore + 1, FAULT_WAIT);
         scenario.recordDetection(Scenario.secondsSince(splitAt));
-        Await.until(
-            FAULT_WAIT, "the island paused (pause_minority)", () -> !island.acceptsConnections());
+        await("the island paused (pause_minority)")
+            .atMost(FAULT_WAIT)
+            .until(() -> !island.acceptsConnections());
         try {
           scenario.recordRecovery(scenario.awaitFlowAfter(System.nanoTime(), FAULT_WAIT));
           scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
-        } catch (AssertionError stalled) {
+        } catch (AssertionError | ConditionTimeoutException stalled) {
           throw new AssertionError(stalled.getMessage() + diagnosis(island, a, b), stalled);
         }
         scenario.put("consumerNodesDuringSplit", List.of(nodeOf(a), nodeOf(b)));
@@ -346,7 +352,7 @@ class ClusterFaultSuiteIT {
         proxies.get(index).restore();
         healedAt = System.nanoTime();
       }
-      Await.until(FAULT_WAIT, "the island serves again", island::acceptsConnections);
+      await("the island serves again").atMost(FAULT_WAIT).until(island::acceptsConnections);
       cluster.awaitRunning();
       scenario.put("healSeconds", round(Scenario.secondsSince(healedAt)));
       scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
@@ -417,19 +423,22 @@ class ClusterFaultSuiteIT {
         replica.awaitReady();
       }
       scenario.load("before", 0, 500).start().awaitDone(FAULT_WAIT);
-      Await.until(FAULT_WAIT, "the load before routed", scenario.ledger::allConfirmedSeen);
+      await("the load before routed").atMost(FAULT_WAIT).until(scenario.ledger::allConfirmedSeen);
 
       // Alone in the queue, so no innocent message shares its redeliveries (see reliability.md).
       scenario.publishRaw(poison, LoadPublisher.body(poison));
       int[] crashes = {0};
-      Await.until(
-          Duration.ofMinutes(4),
-          () -> "the poison dead-lettered; " + crashes[0] + " crashes so far",
-          () -> {
-            // The supervisor: a replica that died is started again, as systemd or Kubernetes do.
-            crashes[0] += restartDead(scenario, replicas, rabbit, options, poison);
-            return scenario.ledger.deadLetterCount(poison) > 0;
-          });
+      await()
+          .atMost(Duration.ofMinutes(4))
+          .untilAsserted(
+              () -> {
+                // The supervisor: a replica that died is started again, as systemd or Kubernetes
+                // do.
+                crashes[0] += restartDead(scenario, replicas, rabbit, options, poison);
+                assertThat(scenario.ledger.deadLetterCount(poison))
+                    .as(() -> "the poison dead-lettered; " + crashes[0] + " crashes so far")
+                    .isPositive();
+              });
       for (BrokerProcess replica : replicas) {
         replica.awaitReady();
       }

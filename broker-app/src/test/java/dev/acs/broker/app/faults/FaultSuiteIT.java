@@ -1,11 +1,12 @@
 package dev.acs.broker.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import dev.acs.broker.testsupport.PrivateRabbitNode;
+import dev.acs.broker.testsupport.TcpProxy;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -276,10 +278,9 @@ class FaultSuiteIT {
       long clearedAt;
       try {
         // Publishing is blocked once no output arrived for 2 s.
-        Await.until(
-            FAULT_WAIT,
-            "the broker's publishing blocked",
-            () -> System.nanoTime() - scenario.ledger.lastOutputNanos() > 2_000_000_000L);
+        await("the broker's publishing blocked")
+            .atMost(FAULT_WAIT)
+            .until(() -> System.nanoTime() - scenario.ledger.lastOutputNanos() > 2_000_000_000L);
         long blockedAt = scenario.ledger.deliveries();
         scenario.put("deliveredBeforeBlock", blockedAt);
         // Watch it blocked for a few samples: no output, and never an input acked whose output
@@ -351,8 +352,8 @@ class FaultSuiteIT {
   void halfOpenConnections() throws Exception {
     try (Scenario scenario =
             new Scenario("s07-half-open", "proxy stops forwarding (AMQP, then gRPC)", endpoint());
-        TcpProxy rabbitProxy = new TcpProxy(node.port());
-        TcpProxy grpcProxy = new TcpProxy(central.port())) {
+        TcpProxy rabbitProxy = TcpProxy.to(node.port());
+        TcpProxy grpcProxy = TcpProxy.to(central.port())) {
       BrokerProcess broker =
           scenario.startBroker(
               grpcProxy.port(),
@@ -394,7 +395,9 @@ class FaultSuiteIT {
         restoredAt = System.nanoTime();
       }
       scenario.recordDetection(grpcDetection);
-      Await.until(FAULT_WAIT, "resubscribed", () -> central.subscriptionCount() > subscriptions);
+      await("resubscribed")
+          .atMost(FAULT_WAIT)
+          .until(() -> central.subscriptionCount() > subscriptions);
       scenario.recordRecovery(Scenario.secondsSince(restoredAt));
       scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
       load.stop();
@@ -440,10 +443,13 @@ class FaultSuiteIT {
           central.endSubscriptions(
               Status.fromCode(Status.Code.valueOf(end)).withDescription("fault test"));
         }
-        Await.until(
-            FAULT_WAIT,
-            "resubscribed after " + end,
-            () -> central.subscriptionCount() > subscriptions);
+        await()
+            .atMost(FAULT_WAIT)
+            .untilAsserted(
+                () ->
+                    assertThat(central.subscriptionCount() > subscriptions)
+                        .as("resubscribed after " + end)
+                        .isTrue());
         scenario.recordRecovery(Scenario.secondsSince(endedAt));
       }
       scenario.put("streamEnds", ends);
@@ -459,7 +465,7 @@ class FaultSuiteIT {
       central.putAgent("agent_1", "idle");
       central.putAgent("agent_2", "idle");
       StandInCentralServer restarted = central;
-      Await.until(FAULT_WAIT, "subscribed again", () -> restarted.subscriptionCount() > 0);
+      await("subscribed again").atMost(FAULT_WAIT).until(() -> restarted.subscriptionCount() > 0);
       scenario.recordRecovery(Scenario.secondsSince(downAt));
       load.stop();
 
@@ -477,19 +483,10 @@ class FaultSuiteIT {
   }
 
   private static StandInCentralServer restartCentralOn(int port) {
-    StandInCentralServer[] started = new StandInCentralServer[1];
-    Await.until(
-        Duration.ofSeconds(30),
-        "the stand-in server bound to port " + port + " again",
-        () -> {
-          try {
-            started[0] = StandInCentralServer.start(port);
-            return true;
-          } catch (IOException portStillHeld) {
-            return false;
-          }
-        });
-    return started[0];
+    return await("the stand-in server bound to port " + port + " again")
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsInstanceOf(IOException.class)
+        .until(() -> StandInCentralServer.start(port), Objects::nonNull);
   }
 
   @Test

@@ -1,12 +1,14 @@
 package dev.acs.broker.app.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
-import dev.acs.broker.app.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -85,7 +87,13 @@ final class LoadPublisher implements AutoCloseable {
 
   /** Waits until the whole limit was attempted. */
   void awaitDone(Duration timeout) {
-    Await.until(timeout, () -> "publisher " + prefix + " done, sent " + sent, () -> !isRunning());
+    await()
+        .atMost(timeout)
+        .untilAsserted(
+            () ->
+                assertThat(!isRunning())
+                    .as("publisher " + prefix + " done, sent " + sent)
+                    .isTrue());
     rethrow();
   }
 

@@ -1,6 +1,7 @@
 package dev.acs.broker.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,7 +9,6 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
-import dev.acs.broker.app.Await;
 import dev.acs.broker.app.BrokerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -230,10 +230,13 @@ final class Scenario implements AutoCloseable {
 
   /** Waits until {@code more} outputs arrived beyond those seen when called with {@code from}. */
   void awaitDeliveries(long atLeast, Duration timeout) {
-    Await.until(
-        timeout,
-        () -> atLeast + " deliveries, got " + ledger.deliveries(),
-        () -> ledger.deliveries() >= atLeast);
+    await()
+        .atMost(timeout)
+        .untilAsserted(
+            () ->
+                assertThat(ledger.deliveries() >= atLeast)
+                    .as(atLeast + " deliveries, got " + ledger.deliveries())
+                    .isTrue());
   }
 
   /**
@@ -241,10 +244,13 @@ final class Scenario implements AutoCloseable {
    * how long the flow took to resume after a fault ended.
    */
   double awaitFlowAfter(long sinceNanos, Duration timeout) {
-    Await.until(
-        timeout,
-        "an output after the fault (" + ledger.deliveries() + " so far)",
-        () -> ledger.lastOutputNanos() - sinceNanos > 0);
+    await()
+        .atMost(timeout)
+        .untilAsserted(
+            () ->
+                assertThat(ledger.lastOutputNanos() - sinceNanos > 0)
+                    .as("an output after the fault (" + ledger.deliveries() + " so far)")
+                    .isTrue());
     return (ledger.lastOutputNanos() - sinceNanos) / 1e9;
   }
 
@@ -266,14 +272,19 @@ final class Scenario implements AutoCloseable {
    */
   Ledger.Verdict finish(BrokerProcess broker, Duration timeout)
       throws IOException, InterruptedException, TimeoutException {
-    Await.until(
-        timeout, () -> "every confirmed id out; " + ledger.verdict(), ledger::allConfirmedSeen);
+    await()
+        .atMost(timeout)
+        .untilAsserted(
+            () ->
+                assertThat(ledger.allConfirmedSeen())
+                    .as("every confirmed id out; " + ledger.verdict())
+                    .isTrue());
     int exit = broker.terminate(Duration.ofSeconds(60));
     assertThat(exit).as("exit code after SIGTERM:\n%s", broker.tail()).isZero();
-    Await.until(
-        Duration.ofSeconds(60),
-        "input queue empty and outputs drained",
-        () -> depth(inputQueue) == 0 && depth(outputQueue) == 0 && depth(deadLetterQueue) == 0);
+    await("input queue empty and outputs drained")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> depth(inputQueue) == 0 && depth(outputQueue) == 0 && depth(deadLetterQueue) == 0);
     return ledger.verdict();
   }
 

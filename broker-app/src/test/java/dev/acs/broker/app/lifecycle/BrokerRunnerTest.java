@@ -2,8 +2,8 @@ package dev.acs.broker.app.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
-import dev.acs.broker.app.Await;
 import dev.acs.broker.app.TestConfigs;
 import dev.acs.broker.app.wiring.TestBrokerComponent;
 import dev.acs.broker.core.application.BrokerStartupException;
@@ -45,9 +45,9 @@ class BrokerRunnerTest {
     ShutdownSignal signal = new ShutdownSignal();
     CompletableFuture<Integer> exit = runInBackground(broker, signal);
 
-    Await.until(WAIT, "subscription", broker.statusSource()::isSubscribed);
+    await("subscription").atMost(WAIT).until(broker.statusSource()::isSubscribed);
     broker.statusSource().snapshot(Agents.idle("agent_1"), Agents.idle("agent_2"));
-    Await.until(WAIT, "consuming", broker.inbound()::isStarted);
+    await("consuming").atMost(WAIT).until(broker.inbound()::isStarted);
     Delivery delivery =
         broker.inbound().offer(Messages.fromFrontend("m1", "web_00000001"), Map.of());
     assertThat(delivery.settlement()).isEqualTo(Settlement.ACKED);
@@ -67,7 +67,7 @@ class BrokerRunnerTest {
         TestBrokerComponent.create(TestConfigs.config(Duration.ofMinutes(5), WAIT));
     ShutdownSignal signal = new ShutdownSignal();
     CompletableFuture<Integer> exit = runInBackground(broker, signal);
-    Await.until(WAIT, "subscription", broker.statusSource()::isSubscribed);
+    await("subscription").atMost(WAIT).until(broker.statusSource()::isSubscribed);
 
     signal.request("SIGTERM");
 

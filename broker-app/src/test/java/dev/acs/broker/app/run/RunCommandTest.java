@@ -6,6 +6,7 @@ import dev.acs.broker.adapter.amqp.AmqpAddress;
 import dev.acs.broker.adapter.amqp.QueueType;
 import dev.acs.broker.app.cli.BrokerCli;
 import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.app.config.EnvironmentDefaults;
 import dev.acs.broker.core.agent.Availability;
 import dev.acs.broker.core.application.DecisionHeaders;
 import java.io.IOException;
@@ -18,12 +19,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code broker} command line, in-process, with an injected environment. */
 class RunCommandTest {
@@ -387,11 +390,28 @@ class RunCommandTest {
   }
 
   @Test
-  void everyEnvironmentVariable_isNamedInTheHelp() {
-    run(Map.of(), "run", "--help");
-    assertThat(out.toString())
-        .contains(RunCommand.ENVIRONMENT_VARIABLES.values())
-        .contains("RABBITMQ_PASSWORD", "RABBITMQ_PASSWORD_FILE");
+  @DisplayName("every option of run declares its variable once, and docs/configuration.md agrees")
+  void everyOption_declaresItsEnvironmentVariable_asTheReferenceDocumentsIt() throws IOException {
+    String reference = Files.readString(Path.of("..", "docs", "configuration.md"));
+    CommandLine commandLine = BrokerCli.commandLine(Map.of(), config -> 0);
+    List<OptionSpec> options =
+        commandLine.getSubcommands().get("run").getCommandSpec().options().stream()
+            .filter(option -> !option.usageHelp() && !option.versionHelp())
+            .toList();
+
+    assertThat(options).hasSize(54);
+    for (OptionSpec option : options) {
+      String variable = EnvironmentDefaults.variableOf(option);
+      assertThat(variable).as(option.longestName()).isNotNull();
+      assertThat(reference)
+          .as(option.longestName() + " and " + variable + " in docs/configuration.md")
+          .containsPattern(
+              "\\| `"
+                  + Pattern.quote(option.longestName())
+                  + "[=\\[`][^|]*\\| `"
+                  + variable
+                  + "` \\|");
+    }
   }
 
   @Test

@@ -1,10 +1,10 @@
 package dev.acs.broker.app.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.acs.broker.adapter.grpc.GrpcCentralServer;
 import dev.acs.broker.adapter.grpc.GrpcSettings;
-import dev.acs.broker.app.Await;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentStatusUpdate;
 import dev.acs.broker.core.port.AgentStatusListener;
@@ -74,7 +74,9 @@ class GrpcTlsIT {
 
     follow(settings("localhost", ca.certificatePem()));
 
-    Await.until(Duration.ofSeconds(20), "a snapshot over TLS", () -> !feed.updates.isEmpty());
+    await("a snapshot over TLS")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !feed.updates.isEmpty());
     assertThat(feed.updates.get(0).agents()).hasSize(1);
     assertThat(server.clientSubjects()).isNotEmpty().allMatch("none"::equals);
   }
@@ -85,7 +87,7 @@ class GrpcTlsIT {
 
     follow(settings("localhost", otherCa.certificatePem()));
 
-    Await.until(Duration.ofSeconds(20), "a refusal", () -> !feed.interruptions.isEmpty());
+    await("a refusal").atMost(Duration.ofSeconds(20)).until(() -> !feed.interruptions.isEmpty());
     assertThat(feed.interruptions.get(0)).contains("not trusted").contains("--grpc-trust-cert");
     assertThat(feed.updates).isEmpty();
     assertThat(server.clientSubjects()).isEmpty();
@@ -97,7 +99,7 @@ class GrpcTlsIT {
 
     follow(settings("127.0.0.1", ca.certificatePem()));
 
-    Await.until(Duration.ofSeconds(20), "a refusal", () -> !feed.interruptions.isEmpty());
+    await("a refusal").atMost(Duration.ofSeconds(20)).until(() -> !feed.interruptions.isEmpty());
     assertThat(feed.interruptions.get(0)).contains("not valid for the configured gRPC host");
     assertThat(feed.updates).isEmpty();
   }
@@ -111,8 +113,9 @@ class GrpcTlsIT {
             .withClientCertificate(
                 new GrpcSettings.ClientCertificate(client.certificate(), client.key())));
 
-    Await.until(
-        Duration.ofSeconds(20), "a snapshot over mutual TLS", () -> !feed.updates.isEmpty());
+    await("a snapshot over mutual TLS")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !feed.updates.isEmpty());
     assertThat(server.clientSubjects()).isNotEmpty().allMatch(s -> s.contains("CN=broker-eu-1"));
   }
 
@@ -122,7 +125,7 @@ class GrpcTlsIT {
 
     follow(settings("localhost", ca.certificatePem()));
 
-    Await.until(Duration.ofSeconds(20), "a refusal", () -> !feed.interruptions.isEmpty());
+    await("a refusal").atMost(Duration.ofSeconds(20)).until(() -> !feed.interruptions.isEmpty());
     assertThat(feed.updates).isEmpty();
     assertThat(feed.interruptions.get(0)).contains("UNAVAILABLE").contains("--grpc-client-cert");
   }

@@ -1,11 +1,12 @@
 package dev.acs.broker.app.security;
 
+import static org.awaitility.Awaitility.await;
+
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
-import dev.acs.broker.app.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -84,22 +86,11 @@ final class IsolatedVhost implements AutoCloseable {
 
   /** Waits for a message on {@code queue} and returns its body. */
   String awaitFrom(String queue, Duration timeout) {
-    List<String> got = new ArrayList<>();
-    Await.until(
-        timeout,
-        "a message on " + queue,
-        () -> {
-          try {
-            GetResponse response = channel.basicGet(queue, true);
-            if (response != null) {
-              got.add(new String(response.getBody(), StandardCharsets.UTF_8));
-            }
-            return !got.isEmpty();
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
-    return got.get(0);
+    GetResponse response =
+        await("a message on " + queue)
+            .atMost(timeout)
+            .until(() -> channel.basicGet(queue, true), Objects::nonNull);
+    return new String(response.getBody(), StandardCharsets.UTF_8);
   }
 
   @Override

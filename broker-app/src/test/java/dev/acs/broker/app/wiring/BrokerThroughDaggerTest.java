@@ -1,8 +1,8 @@
 package dev.acs.broker.app.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.acs.broker.app.Await;
 import dev.acs.broker.app.TestConfigs;
 import dev.acs.broker.core.message.Destination;
 import dev.acs.broker.core.message.OutboundMessage;
@@ -30,8 +30,9 @@ class BrokerThroughDaggerTest {
     Thread feeder =
         new Thread(
             () -> {
-              Await.until(
-                  Duration.ofSeconds(5), "subscription", broker.statusSource()::isSubscribed);
+              await("subscription")
+                  .atMost(Duration.ofSeconds(5))
+                  .until(broker.statusSource()::isSubscribed);
               broker.statusSource().snapshot(Agents.idle("agent_1"));
             });
     feeder.start();

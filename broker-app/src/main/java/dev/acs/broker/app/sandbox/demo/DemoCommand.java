@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.DurationConverter;
+import dev.acs.broker.app.config.RabbitMqLoginOptions;
 import dev.acs.broker.app.config.RoutingPolicies;
 import dev.acs.broker.app.lifecycle.BrokerRunner;
 import dev.acs.broker.app.lifecycle.ProcessSignals;
@@ -34,7 +35,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -118,34 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
               + " own (demo_<random>_...), deleted at the end; it never touches the system's.")
   private @Nullable String rabbitHost;
 
-  @Option(
-      names = "--rabbitmq-port",
-      paramLabel = "PORT",
-      defaultValue = "5672",
-      description = "RabbitMQ port, with --rabbitmq-host. Default: ${DEFAULT-VALUE}.")
-  private int rabbitPort;
-
-  @Option(
-      names = "--rabbitmq-username",
-      paramLabel = "USER",
-      defaultValue = "guest",
-      description = "RabbitMQ user, with --rabbitmq-host. Default: ${DEFAULT-VALUE}.")
-  private String rabbitUsername = "guest";
-
-  @Option(
-      names = "--rabbitmq-password",
-      paramLabel = "SECRET",
-      defaultValue = "guest",
-      showDefaultValue = Visibility.NEVER,
-      description = "RabbitMQ password, with --rabbitmq-host (default: guest).")
-  private String rabbitPassword = "guest";
-
-  @Option(
-      names = "--rabbitmq-vhost",
-      paramLabel = "VHOST",
-      defaultValue = "/",
-      description = "RabbitMQ virtual host, with --rabbitmq-host. Default: ${DEFAULT-VALUE}.")
-  private String rabbitVirtualHost = "/";
+  @Mixin private RabbitMqLoginOptions login = new RabbitMqLoginOptions();
 
   @Option(
       names = "--log-level",
@@ -334,6 +308,9 @@ public final class DemoCommand implements Callable<Integer> {
       }
       Level.check(logLevel);
       settings("");
+      if (rabbitHost != null && !rabbitHost.isBlank()) {
+        login.password(commandSpec());
+      }
     } catch (IllegalArgumentException invalid) {
       throw new ParameterException(commandSpec().commandLine(), invalid.getMessage(), invalid);
     }
@@ -405,11 +382,18 @@ public final class DemoCommand implements Callable<Integer> {
         Locale.ROOT,
         "Using RabbitMQ at %s:%d with queues *%s (deleted at the end)%n",
         rabbitHost,
-        rabbitPort,
+        login.port(),
         suffix);
     out.flush();
+    ConnectionFactory factory = login.connectionFactory(rabbitHost, commandSpec());
     return new Amqp(
-        rabbitHost, rabbitPort, rabbitUsername, rabbitPassword, rabbitVirtualHost, suffix, null);
+        factory.getHost(),
+        factory.getPort(),
+        factory.getUsername(),
+        factory.getPassword(),
+        factory.getVirtualHost(),
+        suffix,
+        null);
   }
 
   /** Where the AMQP broker is; closing it stops the embedded one or deletes the demo's queues. */

@@ -3,15 +3,13 @@ package dev.acs.broker.app.sandbox.simulate;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.acs.broker.app.config.DurationConverter;
-import dev.acs.broker.app.config.EnvironmentDefaults;
+import dev.acs.broker.app.config.RabbitMqLoginOptions;
 import dev.acs.broker.app.lifecycle.ProcessSignals;
 import dev.acs.broker.app.lifecycle.ShutdownSignal;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,12 +44,7 @@ import picocli.CommandLine.Spec;
             + " share one environment.")
 public final class SimulateCommand implements Callable<Integer> {
 
-  /** The environment variable each option falls back on, by option name. */
-  public static final Map<String, String> ENVIRONMENT_VARIABLES = environmentVariables();
-
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
-
-  private final EnvironmentDefaults environment;
 
   @Spec private @Nullable CommandSpec spec;
 
@@ -98,30 +91,7 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "RabbitMQ host. Env: RABBITMQ_HOST.")
   private String rabbitHost = "127.0.0.1";
 
-  @Option(
-      names = "--rabbitmq-port",
-      defaultValue = "5672",
-      description = "RabbitMQ port. Env: RABBITMQ_PORT.")
-  private int rabbitPort;
-
-  @Option(
-      names = "--rabbitmq-username",
-      defaultValue = "guest",
-      description = "RabbitMQ user. Env: RABBITMQ_USERNAME.")
-  private String rabbitUsername = "guest";
-
-  @Option(
-      names = "--rabbitmq-password",
-      defaultValue = "guest",
-      showDefaultValue = Visibility.NEVER,
-      description = "RabbitMQ password (default: guest). Env: RABBITMQ_PASSWORD.")
-  private String rabbitPassword = "guest";
-
-  @Option(
-      names = "--rabbitmq-vhost",
-      defaultValue = "/",
-      description = "RabbitMQ virtual host. Env: RABBITMQ_VHOST.")
-  private String rabbitVirtualHost = "/";
+  @Mixin private RabbitMqLoginOptions login = new RabbitMqLoginOptions();
 
   @Option(
       names = "--input-queue",
@@ -139,21 +109,6 @@ public final class SimulateCommand implements Callable<Integer> {
               + " Env: BROKER_OUTPUT_QUEUE.")
   private String outputQueue = "server_input_queue";
 
-  /** A command that reads {@code System.getenv()}. */
-  public SimulateCommand() {
-    this(System.getenv());
-  }
-
-  /** A command over an injected environment. */
-  public SimulateCommand(Map<String, String> environment) {
-    this.environment = new EnvironmentDefaults(environment, ENVIRONMENT_VARIABLES);
-  }
-
-  /** The provider that the command line must use for this command's defaults. */
-  public EnvironmentDefaults environmentDefaults() {
-    return environment;
-  }
-
   /** The simulation's settings from the options. */
   Simulation.Settings settings() {
     try {
@@ -166,24 +121,23 @@ public final class SimulateCommand implements Callable<Integer> {
 
   /** The RabbitMQ connection factory from the options. */
   ConnectionFactory connectionFactory() {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(rabbitHost);
-    factory.setPort(rabbitPort);
-    factory.setUsername(rabbitUsername);
-    factory.setPassword(rabbitPassword);
-    factory.setVirtualHost(rabbitVirtualHost);
-    return factory;
+    try {
+      return login.connectionFactory(rabbitHost, commandSpec());
+    } catch (IllegalArgumentException invalid) {
+      throw new ParameterException(commandSpec().commandLine(), invalid.getMessage(), invalid);
+    }
   }
 
   @Override
   public Integer call() throws Exception {
     Simulation.Settings settings = settings();
+    ConnectionFactory factory = connectionFactory();
     PrintWriter out = commandSpec().commandLine().getOut();
     ShutdownSignal signal = new ShutdownSignal();
     ProcessSignals.install(signal, Duration.ofSeconds(10));
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     try (StandInCentralServer central = StandInCentralServer.start(port);
-        Connection connection = connectionFactory().newConnection("broker simulate");
+        Connection connection = factory.newConnection("broker simulate");
         Simulation simulation = Simulation.start(central, connection, settings)) {
       out.printf(
           "Stand-in central server on 127.0.0.1:%d with %d agents; consuming %s, injecting %s"
@@ -259,19 +213,5 @@ public final class SimulateCommand implements Callable<Integer> {
 
   private CommandSpec commandSpec() {
     return Objects.requireNonNull(spec, "spec is injected by picocli");
-  }
-
-  private static Map<String, String> environmentVariables() {
-    Map<String, String> variables = new LinkedHashMap<>();
-    // The stand-in is the central server the broker's GRPC_PORT points at.
-    variables.put("--port", "GRPC_PORT");
-    variables.put("--rabbitmq-host", "RABBITMQ_HOST");
-    variables.put("--rabbitmq-port", "RABBITMQ_PORT");
-    variables.put("--rabbitmq-username", "RABBITMQ_USERNAME");
-    variables.put("--rabbitmq-password", "RABBITMQ_PASSWORD");
-    variables.put("--rabbitmq-vhost", "RABBITMQ_VHOST");
-    variables.put("--input-queue", "BROKER_INPUT_QUEUE");
-    variables.put("--output-queue", "BROKER_OUTPUT_QUEUE");
-    return Collections.unmodifiableMap(variables);
   }
 }

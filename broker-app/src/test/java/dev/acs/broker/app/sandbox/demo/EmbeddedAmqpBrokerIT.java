@@ -1,13 +1,13 @@
 package dev.acs.broker.app.sandbox.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
-import dev.acs.broker.app.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +104,7 @@ class EmbeddedAmqpBrokerIT {
           "", "no_such_queue", true, MessageProperties.PERSISTENT_BASIC, body("x"));
       boolean allAcked = channel.waitForConfirms(10_000);
 
-      Await.until(Duration.ofSeconds(10), "the return", () -> returned.get() == 1);
+      await("the return").atMost(Duration.ofSeconds(10)).until(() -> returned.get() == 1);
       assertThat(allAcked).isFalse();
     }
   }

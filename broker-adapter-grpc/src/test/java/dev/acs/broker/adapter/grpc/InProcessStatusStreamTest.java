@@ -3,6 +3,7 @@ package dev.acs.broker.adapter.grpc;
 import static dev.acs.broker.adapter.grpc.FakeCentralServer.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.acs.broker.core.agent.AgentStatusUpdate;
 import dev.acs.broker.core.port.Subscription;
@@ -10,13 +11,14 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The status stream against an in-process central server: updates, healing, probe, shutdown. */
-class InProcessStatusStreamIT {
+class InProcessStatusStreamTest {
 
   private InProcessCentral central;
 
@@ -34,18 +36,20 @@ class InProcessStatusStreamIT {
   @Test
   void fullSnapshotReplaces_deltaUpserts_laterSnapshotRemovesTheUnlisted() throws Exception {
     central.adapter().statusSource().subscribe(central.feed);
-    AgentStatusUpdate first = Await.next(central.feed.updates, "first snapshot");
+    AgentStatusUpdate first =
+        await("first snapshot").until(central.feed.updates::poll, Objects::nonNull);
     assertThat(first.fullSnapshot()).isTrue();
     assertThat(central.feed.agentIds()).containsExactlyInAnyOrder("a1", "a2");
 
     central.fake.publishDelta(agent("a2", "idle"), agent("a3", "paused"));
-    assertThat(Await.next(central.feed.updates, "delta").fullSnapshot()).isFalse();
+    assertThat(await("delta").until(central.feed.updates::poll, Objects::nonNull).fullSnapshot())
+        .isFalse();
     assertThat(central.feed.agentIds()).containsExactlyInAnyOrder("a1", "a2", "a3");
     assertThat(central.feed.stateOf("a2")).isEqualTo("idle");
 
     central.fake.setAgents(List.of(agent("a3", "idle")));
     central.fake.publishSnapshot();
-    Await.next(central.feed.updates, "second snapshot");
+    await("second snapshot").until(central.feed.updates::poll, Objects::nonNull);
     assertThat(central.feed.agentIds()).containsExactly("a3");
     assertThat(central.feed.stateOf("a3")).isEqualTo("idle");
   }
@@ -53,7 +57,7 @@ class InProcessStatusStreamIT {
   @Test
   void updates_arriveInOrder_fromOneThreadAtATime() throws Exception {
     central.adapter().statusSource().subscribe(central.feed);
-    Await.next(central.feed.updates, "first snapshot");
+    await("first snapshot").until(central.feed.updates::poll, Objects::nonNull);
 
     for (int i = 0; i < 200; i++) {
       central.fake.publishDelta(
@@ -62,7 +66,8 @@ class InProcessStatusStreamIT {
 
     List<String> seqs = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      AgentStatusUpdate update = Await.next(central.feed.updates, "delta " + i);
+      AgentStatusUpdate update =
+          await("delta " + i).until(central.feed.updates::poll, Objects::nonNull);
       seqs.add(update.agents().get(0).metrics().get("seq"));
     }
     List<String> expected = new ArrayList<>();
@@ -86,7 +91,7 @@ class InProcessStatusStreamIT {
 
     central.adapter().statusSource().subscribe(central.feed);
 
-    Await.next(central.feed.updates, "snapshot after five broken streams");
+    await("snapshot after five broken streams").until(central.feed.updates::poll, Objects::nonNull);
     assertThat(central.feed.interruptions)
         .containsExactly(
             "UNAVAILABLE: gone",
@@ -127,12 +132,13 @@ class InProcessStatusStreamIT {
       fake.streamScript.add(FakeCentralServer.endAtOnce(Status.UNAVAILABLE));
     }
     central.adapter().statusSource().subscribe(central.feed);
-    Await.next(central.feed.updates, "snapshot");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
     assertThat(central.events.reconnectDelays.get(3)).isGreaterThan(Duration.ofMillis(60));
 
     fake.endStreams(Status.UNAVAILABLE);
 
-    Await.next(central.feed.updates, "snapshot after the server ended the stream");
+    await("snapshot after the server ended the stream")
+        .until(central.feed.updates::poll, Objects::nonNull);
     assertThat(central.events.reconnectDelays).hasSize(5);
     assertThat(central.events.reconnectDelays.get(4))
         .isBetween(Duration.ofMillis(16), Duration.ofMillis(24));
@@ -141,7 +147,7 @@ class InProcessStatusStreamIT {
   @Test
   void streamEndedAfterASnapshot_keepsTheView_untilTheNextSnapshot() throws Exception {
     central.adapter().statusSource().subscribe(central.feed);
-    Await.next(central.feed.updates, "snapshot");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
     central.fake.streamScript.add(
         stream -> {
           /* hold the resubscription without answering */
@@ -150,9 +156,10 @@ class InProcessStatusStreamIT {
 
     central.fake.endStreams(Status.UNAVAILABLE.withDescription("server restarting"));
 
-    assertThat(Await.next(central.feed.interruptions, "interruption"))
+    assertThat(
+            await("interruption").<String>until(central.feed.interruptions::poll, Objects::nonNull))
         .isEqualTo("UNAVAILABLE: server restarting");
-    Await.until(() -> central.fake.subscriptions.size() == 2, () -> "resubscribed");
+    await("resubscribed").until(() -> central.fake.subscriptions.size() == 2);
     assertThat(central.feed.agentIds()).containsExactlyInAnyOrder("a1", "a2");
     assertThat(central.feed.registry.health().streamConnected()).isFalse();
     assertThat(central.adapter().health().streamConnected()).isFalse();
@@ -166,13 +173,16 @@ class InProcessStatusStreamIT {
             InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(100), Duration.ofMillis(100)))
         .statusSource()
         .subscribe(central.feed);
-    Await.next(central.feed.updates, "snapshot");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
 
     central.fake.setAgents(List.of(agent("a9", "idle")));
 
-    Await.until(
-        () -> central.feed.agentIds().equals(java.util.Set.of("a9")),
-        () -> "probe applied, view " + central.feed.agentIds());
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(central.feed.agentIds().equals(java.util.Set.of("a9")))
+                    .as("probe applied, view " + central.feed.agentIds())
+                    .isTrue());
     assertThat(central.fake.probes.peek().getBrokerId()).isEqualTo("broker_test_1");
     assertThat(central.feed.interruptions).isEmpty();
   }
@@ -236,14 +246,15 @@ class InProcessStatusStreamIT {
             InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(100), Duration.ofMillis(50)))
         .statusSource()
         .subscribe(central.feed);
-    Await.next(central.feed.updates, "snapshot");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
     central.fake.probesHang(true);
 
-    String reason = Await.next(central.feed.interruptions, "liveness failure");
+    String reason =
+        await("liveness failure").until(central.feed.interruptions::poll, Objects::nonNull);
 
     assertThat(reason).startsWith("liveness probe failed 2 times in a row (DEADLINE_EXCEEDED");
     central.fake.probesHang(false);
-    Await.until(() -> central.fake.subscriptions.size() == 2, () -> "resubscribed");
+    await("resubscribed").until(() -> central.fake.subscriptions.size() == 2);
     assertThat(central.channelsCreated).hasValue(2);
     assertThat(central.fake.registrations).hasSize(2);
   }
@@ -251,12 +262,12 @@ class InProcessStatusStreamIT {
   @Test
   void cancel_endsTheStreamWithoutAnInterruption_andStopsEverything() throws Exception {
     Subscription subscription = central.adapter().statusSource().subscribe(central.feed);
-    Await.next(central.feed.updates, "snapshot");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
     int eventsBefore = central.fake.events.get();
 
     subscription.cancel();
 
-    Await.until(() -> central.fake.openStreams() == 0, () -> "the server saw the stream cancelled");
+    await("the server saw the stream cancelled").until(() -> central.fake.openStreams() == 0);
     assertThat(central.fake.cancelledStreams).hasSize(1);
     assertThat(central.feed.interruptions.poll(200, TimeUnit.MILLISECONDS)).isNull();
     assertThat(central.fake.events.get())
@@ -287,7 +298,7 @@ class InProcessStatusStreamIT {
             new java.util.SplittableRandom(1),
             GrpcListener.NONE);
     adapter.statusSource().subscribe(central.feed);
-    Await.next(central.feed.updates, "snapshot");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
 
     adapter.close();
 
@@ -317,7 +328,7 @@ class InProcessStatusStreamIT {
                 });
 
     assertThat(cancelled.await(5, TimeUnit.SECONDS)).isTrue();
-    Await.until(() -> central.fake.openStreams() == 0, () -> "stream cancelled");
+    await("stream cancelled").until(() -> central.fake.openStreams() == 0);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.acs.broker.adapter.grpc;
 
 import static dev.acs.broker.adapter.grpc.FakeCentralServer.agent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.acs.broker.proto.registration.BrokerRegistrationRequest;
 import dev.acs.broker.proto.registration.BrokerRegistrationResponse;
@@ -9,12 +10,13 @@ import dev.acs.broker.proto.status.AgentStatusRequest;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** RegisterBroker against an in-process central server. */
-class InProcessRegistrationIT {
+class InProcessRegistrationTest {
 
   private InProcessCentral central;
 
@@ -33,13 +35,14 @@ class InProcessRegistrationIT {
   void registersWithTheBrokersIdAndName_thenSubscribesWithItsId() throws Exception {
     central.adapter().statusSource().subscribe(central.feed);
 
-    BrokerRegistrationRequest registration = Await.next(central.fake.registrations, "registration");
+    BrokerRegistrationRequest registration =
+        await("registration").until(central.fake.registrations::poll, Objects::nonNull);
     assertThat(registration.getBrokerId()).isEqualTo("broker_test_1");
     assertThat(registration.getBrokerName()).isEqualTo("TestBroker");
     AgentStatusRequest subscription =
-        Await.next(central.fake.subscriptions, "subscription").request();
+        await("subscription").until(central.fake.subscriptions::poll, Objects::nonNull).request();
     assertThat(subscription.getBrokerId()).isEqualTo("broker_test_1");
-    Await.next(central.feed.updates, "snapshot");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
     assertThat(central.events.registered).containsExactly("Broker TestBroker registered");
     GrpcHealth health = central.adapter().health();
     assertThat(health.registered()).isTrue();
@@ -57,7 +60,7 @@ class InProcessRegistrationIT {
 
     central.adapter().statusSource().subscribe(central.feed);
 
-    Await.next(central.feed.updates, "snapshot after retries");
+    await("snapshot after retries").until(central.feed.updates::poll, Objects::nonNull);
     assertThat(central.fake.registrations).hasSize(4);
     assertThat(central.fake.subscriptions).hasSize(1);
     assertThat(central.feed.interruptions)
@@ -80,15 +83,15 @@ class InProcessRegistrationIT {
 
     central.adapter().statusSource().subscribe(central.feed);
 
-    String rejection = Await.next(central.events.rejected, "rejection");
+    String rejection = await("rejection").until(central.events.rejected::poll, Objects::nonNull);
     assertThat(rejection)
         .isEqualTo(
             "the central server refused to register broker broker_test_1: broker limit reached");
-    Await.next(central.feed.updates, "snapshot despite the refusal");
+    await("snapshot despite the refusal").until(central.feed.updates::poll, Objects::nonNull);
     assertThat(central.feed.agentIds()).containsExactly("a1");
     // The retry in the background succeeds (the script is used up) without touching the stream.
-    Await.next(central.events.registered, "registration retried");
-    Await.until(() -> central.adapter().health().registered(), () -> "registered in health");
+    await("registration retried").until(central.events.registered::poll, Objects::nonNull);
+    await("registered in health").until(() -> central.adapter().health().registered());
     assertThat(central.adapter().health().lastError()).contains("broker limit reached");
     assertThat(central.fake.subscriptions).hasSize(1);
     assertThat(central.feed.interruptions).isEmpty();
@@ -100,10 +103,10 @@ class InProcessRegistrationIT {
 
     central.adapter().statusSource().subscribe(central.feed);
 
-    assertThat(Await.next(central.events.rejected, "rejection"))
+    assertThat(await("rejection").<String>until(central.events.rejected::poll, Objects::nonNull))
         .isEqualTo("registration failed: UNIMPLEMENTED: no registration");
-    Await.next(central.feed.updates, "snapshot");
-    Await.next(central.events.registered, "registration retried");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
+    await("registration retried").until(central.events.registered::poll, Objects::nonNull);
   }
 
   @Test
@@ -114,7 +117,7 @@ class InProcessRegistrationIT {
         .statusSource()
         .subscribe(central.feed);
 
-    Await.next(central.feed.updates, "snapshot");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
     assertThat(central.fake.registrations).hasSize(2);
     assertThat(central.feed.interruptions)
         .singleElement()

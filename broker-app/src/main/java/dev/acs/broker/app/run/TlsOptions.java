@@ -1,0 +1,97 @@
+package dev.acs.broker.app.run;
+
+import dev.acs.broker.app.config.EnvironmentDefaults;
+import dev.acs.broker.app.config.TlsConfig;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code broker run}'s TLS material of both links (issue 16), beyond the on/off switches:
+ * docs/configuration.md "TLS" and SECURITY.md.
+ */
+final class TlsOptions {
+
+  @Option(
+      names = "--rabbitmq-trust-cert",
+      paramLabel = "FILE",
+      description =
+          "With --rabbitmq-tls: PEM file of the CA certificates RabbitMQ's certificate must chain"
+              + " to (or a PKCS12/JKS trust store without password); default: the JDK's trust"
+              + " store. Env: RABBITMQ_TRUST_CERT.")
+  private @Nullable Path rabbitTrustCertificate;
+
+  @Option(
+      names = "--rabbitmq-tls-verify-hostname",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      fallbackValue = "true",
+      defaultValue = "true",
+      description =
+          "With --rabbitmq-tls: require RabbitMQ's certificate to name --rabbitmq-host. Turning it"
+              + " off lets anyone with a certificate from a trusted CA impersonate RabbitMQ."
+              + " Env: RABBITMQ_TLS_VERIFY_HOSTNAME. Default: ${DEFAULT-VALUE}.")
+  private boolean rabbitVerifyHostname = true;
+
+  @Option(
+      names = "--rabbitmq-client-cert",
+      paramLabel = "PEM",
+      description =
+          "With --rabbitmq-tls: client certificate (PEM, chain allowed) to present to RabbitMQ."
+              + " Env: RABBITMQ_CLIENT_CERT.")
+  private @Nullable Path rabbitClientCertificate;
+
+  @Option(
+      names = "--rabbitmq-client-key",
+      paramLabel = "PEM",
+      description =
+          "The client certificate's key: unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY)."
+              + " Env: RABBITMQ_CLIENT_KEY.")
+  private @Nullable Path rabbitClientKey;
+
+  @Option(
+      names = "--rabbitmq-auth-mechanism",
+      paramLabel = "MECHANISM",
+      defaultValue = "PLAIN",
+      description =
+          "PLAIN (user name and password) or EXTERNAL (the client certificate names the user;"
+              + " RabbitMQ's rabbitmq_auth_mechanism_ssl plugin). Env: RABBITMQ_AUTH_MECHANISM."
+              + " Default: ${DEFAULT-VALUE}.")
+  private String rabbitAuthMechanism = "PLAIN";
+
+  @Option(
+      names = "--grpc-client-cert",
+      paramLabel = "PEM",
+      description =
+          "With --grpc-tls: client certificate (PEM) to present to the central server."
+              + " Env: GRPC_CLIENT_CERT.")
+  private @Nullable Path grpcClientCertificate;
+
+  @Option(
+      names = "--grpc-client-key",
+      paramLabel = "PEM",
+      description = "The gRPC client certificate's key (PEM, PKCS#8). Env: GRPC_CLIENT_KEY.")
+  private @Nullable Path grpcClientKey;
+
+  TlsConfig toConfig(CommandSpec command) {
+    String mechanism = rabbitAuthMechanism.strip().toUpperCase(Locale.ROOT);
+    if (!mechanism.equals("PLAIN") && !mechanism.equals("EXTERNAL")) {
+      throw new IllegalArgumentException(
+          "unknown value '"
+              + rabbitAuthMechanism
+              + "' for "
+              + EnvironmentDefaults.named(command, "--rabbitmq-auth-mechanism")
+              + "; use PLAIN or EXTERNAL");
+    }
+    return new TlsConfig(
+        rabbitTrustCertificate,
+        rabbitVerifyHostname,
+        rabbitClientCertificate,
+        rabbitClientKey,
+        mechanism.equals("EXTERNAL"),
+        grpcClientCertificate,
+        grpcClientKey);
+  }
+}
