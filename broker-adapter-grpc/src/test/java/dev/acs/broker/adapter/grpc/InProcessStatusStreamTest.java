@@ -197,18 +197,22 @@ class InProcessStatusStreamTest {
             InProcessCentral.SETTINGS.withLiveness(Duration.ofSeconds(3), Duration.ofSeconds(3)))
         .statusSource()
         .subscribe(central.feed);
-    Await.next(central.feed.updates, "snapshot");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
     FakeCentralServer.HeldProbe probe =
-        Await.next(central.fake.heldProbes, Duration.ofSeconds(10), "a probe");
+        await("a probe")
+            .atMost(Duration.ofSeconds(10))
+            .until(central.fake.heldProbes::poll, Objects::nonNull);
     // The probe's answer says a2 is busy; the stream then says it turned idle.
     central.fake.setAgents(List.of(agent("a1", "idle"), agent("a2", "idle")));
     central.fake.publishDelta(agent("a2", "idle"));
-    Await.next(central.feed.updates, "delta");
+    await("delta").until(central.feed.updates::poll, Objects::nonNull);
 
     probe.answer();
 
     // The next probe goes out only once the answer to this one has been taken in.
-    Await.next(central.fake.heldProbes, Duration.ofSeconds(10), "the next probe");
+    await("the next probe")
+        .atMost(Duration.ofSeconds(10))
+        .until(central.fake.heldProbes::poll, Objects::nonNull);
     assertThat(central.feed.stateOf("a2")).isEqualTo("idle");
     assertThat(central.feed.updates).isEmpty();
     assertThat(central.feed.interruptions).isEmpty();
@@ -219,23 +223,26 @@ class InProcessStatusStreamTest {
       throws Exception {
     central
         .adapter(
-            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(100), Duration.ofMillis(50)))
+            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(300), Duration.ofMillis(300)))
         .statusSource()
         .subscribe(central.feed);
-    Await.next(central.feed.updates, "snapshot");
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
     central.fake.probesHang(true);
 
-    // A busy stream: every probe of these times out, none of them while the stream is silent.
+    // A busy stream: every probe of these times out, each while several deltas arrive.
     int delta = 0;
     while (central.fake.probes.size() < 4) {
       central.fake.publishDelta(agent("a1", delta++ % 2 == 0 ? "busy" : "idle"));
-      Await.next(central.feed.updates, "delta " + delta);
+      await("delta " + delta)
+          .pollInterval(Duration.ofMillis(5))
+          .until(central.feed.updates::poll, Objects::nonNull);
     }
     assertThat(central.feed.interruptions).isEmpty();
     assertThat(central.fake.subscriptions).hasSize(1);
 
     // The stream falls silent: two timed-out probes in a row declare the connection dead.
-    String reason = Await.next(central.feed.interruptions, "liveness failure");
+    String reason =
+        await("liveness failure").until(central.feed.interruptions::poll, Objects::nonNull);
     assertThat(reason).startsWith("liveness probe failed 2 times in a row (DEADLINE_EXCEEDED");
   }
 

@@ -1,6 +1,7 @@
 package dev.acs.broker.app.bench;
 
-import dev.acs.broker.app.Await;
+import static org.awaitility.Awaitility.await;
+
 import dev.acs.broker.app.BrokerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,15 +85,16 @@ final class BenchBroker implements AutoCloseable {
 
   /** Waits until {@code /health/ready} answers 200; fails if the broker exits first. */
   void awaitReady(Duration timeout) {
-    Await.until(
-        timeout,
-        () -> "the broker ready (/health/ready 200):\n" + tail(),
-        () -> {
-          if (!process.isAlive()) {
-            throw new AssertionError("broker exited with " + process.exitValue() + ":\n" + tail());
-          }
-          return status("/health/ready") == 200;
-        });
+    await("the broker ready (/health/ready 200)")
+        .atMost(timeout)
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError(
+                    "broker exited with " + process.exitValue() + ":\n" + tail());
+              }
+              return status("/health/ready") == 200;
+            });
   }
 
   /** The end of the broker's log, for failure messages. */

@@ -1,6 +1,7 @@
 package dev.acs.broker.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.acs.broker.app.bench.FleetCentralServer.State;
 import dev.acs.broker.app.bench.FleetChurn.Change;
@@ -153,10 +154,9 @@ class StatusStreamBenchIT {
         double transitSeconds = lagSeconds - ageAtSeen;
 
         publisher.join();
-        dev.acs.broker.app.Await.until(
-            Duration.ofSeconds(60),
-            () -> probes + " routed messages, got " + queues.outputs(),
-            () -> queues.outputs() >= probes);
+        await("the messages published after the decisive update routed")
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> queues.outputs() >= probes);
         Map<String, Long> receivers = queues.byReceiver();
         double cpuTotal = broker.cpuSeconds();
 
