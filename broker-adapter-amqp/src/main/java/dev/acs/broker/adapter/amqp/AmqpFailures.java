@@ -114,26 +114,23 @@ final class AmqpFailures {
       return -1;
     }
     Object reason = ((ShutdownSignalException) cause).getReason();
-    if (reason instanceof AMQP.Connection.Close) {
-      return ((AMQP.Connection.Close) reason).getReplyCode();
+    if (reason instanceof AMQP.Connection.Close close) {
+      return close.getReplyCode();
     }
-    if (reason instanceof AMQP.Channel.Close) {
-      return ((AMQP.Channel.Close) reason).getReplyCode();
+    if (reason instanceof AMQP.Channel.Close close) {
+      return close.getReplyCode();
     }
     return -1;
   }
 
   /** A short reason without secrets: exception type and message, or the server's close reason. */
   static String describe(Throwable failure) {
-    if (failure instanceof ShutdownSignalException) {
-      ShutdownSignalException signal = (ShutdownSignalException) failure;
+    if (failure instanceof ShutdownSignalException signal) {
       Object reason = signal.getReason();
-      if (reason instanceof AMQP.Connection.Close) {
-        AMQP.Connection.Close close = (AMQP.Connection.Close) reason;
+      if (reason instanceof AMQP.Connection.Close close) {
         return "connection closed: " + close.getReplyCode() + " " + close.getReplyText();
       }
-      if (reason instanceof AMQP.Channel.Close) {
-        AMQP.Channel.Close close = (AMQP.Channel.Close) reason;
+      if (reason instanceof AMQP.Channel.Close close) {
         return "channel closed: " + close.getReplyCode() + " " + close.getReplyText();
       }
       // A connection that died without a close method ("connection error"): the cause says why,

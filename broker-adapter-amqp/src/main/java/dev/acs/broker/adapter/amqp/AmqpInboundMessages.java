@@ -6,6 +6,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import dev.acs.broker.adapter.amqp.json.DecodedMessage;
+import dev.acs.broker.adapter.amqp.json.JsonMessageCodec;
+import dev.acs.broker.adapter.amqp.json.MalformedMessageException;
 import dev.acs.broker.core.application.RedeliveryGuard;
 import dev.acs.broker.core.message.DeadLetterReason;
 import dev.acs.broker.core.port.InboundHandler;
@@ -201,20 +204,19 @@ final class AmqpInboundMessages extends AmqpEndpoint implements InboundMessages 
         deadLetters.redeliveredTooOften(body, properties, verdict, acknowledgement);
         return;
       }
-      JsonMessageCodec.Decoded decoded = codec.decode(body);
-      if (decoded instanceof JsonMessageCodec.Rejected) {
-        JsonMessageCodec.Rejected rejected = (JsonMessageCodec.Rejected) decoded;
+      DecodedMessage decoded;
+      try {
+        decoded = codec.decode(body);
+      } catch (MalformedMessageException malformed) {
         deadLetters.deadLetter(
-            body, properties, rejected.reason(), rejected.detail(), acknowledgement);
+            body, properties, malformed.reason(), malformed.detail(), acknowledgement);
         return;
       }
-      JsonMessageCodec.Accepted accepted = (JsonMessageCodec.Accepted) decoded;
       try {
-        target.handle(
-            new InboundMessage(accepted.envelope(), accepted.document(), acknowledgement));
+        target.handle(new InboundMessage(decoded.envelope(), decoded.document(), acknowledgement));
       } catch (RuntimeException bug) {
         LOG.error(
-            "The handler failed on {}; dead-lettering it", accepted.envelope().describe(), bug);
+            "The handler failed on {}; dead-lettering it", decoded.envelope().describe(), bug);
         deadLetters.deadLetter(
             body, properties, DeadLetterReason.INTERNAL_ERROR, bug.toString(), acknowledgement);
       }

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.acs.broker.adapter.amqp.json.JsonMessageCodec;
 import dev.acs.broker.core.message.Destination;
 import dev.acs.broker.core.message.OutboundMessage;
 import dev.acs.broker.core.message.PublishException;
@@ -58,6 +59,7 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
 
   private final ReentrantLock publishLock = new ReentrantLock();
   private final AmqpLimits limits;
+  private final JsonMessageCodec codec;
   private final ConfirmTracker.Observer confirmObserver;
   private volatile @Nullable Session session;
 
@@ -91,6 +93,7 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
     super(
         "publisher", connectionName, settings, factory, lifecycle, listener, onStateChange, random);
     this.limits = limits;
+    this.codec = new JsonMessageCodec(settings.maxMessageBytes(), settings.maxJsonDepth());
     this.confirmObserver =
         new ConfirmTracker.Observer() {
           @Override
@@ -162,7 +165,7 @@ final class AmqpOutboundPublisher extends AmqpEndpoint implements OutboundPublis
       // An id that cannot be a short string stays in the body only, for every destination.
       properties.messageId(AmqpLimits.shortString(message.messageId()));
     }
-    return publish(queue, properties, headers, message.body());
+    return publish(queue, properties, headers, codec.encode(message));
   }
 
   /**

@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.acs.broker.adapter.amqp.json.DecodedMessage;
+import dev.acs.broker.adapter.amqp.json.JsonMessageCodec;
+import dev.acs.broker.adapter.amqp.json.MalformedMessageException;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.AgentStatusUpdate;
@@ -108,15 +111,16 @@ class HostileInputFuzzTest {
 
   private void handleOnce(Kind kind, byte[] body) {
     int publishedBefore = publisher.published().size();
-    JsonMessageCodec.Decoded decoded = codec.decode(body);
-    if (decoded instanceof JsonMessageCodec.Rejected rejected) {
+    DecodedMessage accepted;
+    try {
+      accepted = codec.decode(body);
+    } catch (MalformedMessageException rejected) {
       // The adapter dead-letters exactly this with the reason; nothing reaches routing.
       assertThat(rejected.reason()).isNotNull();
       assertThat(rejected.detail()).isNotNull().hasSizeLessThan(10_000);
       count(kind, "dead-lettered: " + rejected.reason().code());
       return;
     }
-    JsonMessageCodec.Accepted accepted = (JsonMessageCodec.Accepted) decoded;
     CountingAcknowledgement acknowledgement = new CountingAcknowledgement();
     service.handle(new InboundMessage(accepted.envelope(), accepted.document(), acknowledgement));
 

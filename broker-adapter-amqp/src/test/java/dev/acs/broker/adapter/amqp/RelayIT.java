@@ -1,7 +1,7 @@
 package dev.acs.broker.adapter.amqp;
 
-import static dev.acs.broker.adapter.amqp.JsonMessageCodecTest.bytes;
-import static dev.acs.broker.adapter.amqp.JsonMessageCodecTest.concat;
+import static dev.acs.broker.adapter.amqp.json.JsonMessageCodecTest.bytes;
+import static dev.acs.broker.adapter.amqp.json.JsonMessageCodecTest.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

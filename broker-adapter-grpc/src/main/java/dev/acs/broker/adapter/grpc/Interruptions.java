@@ -9,6 +9,8 @@ package dev.acs.broker.adapter.grpc;
 interface Interruptions {
 
   /**
+   * Reports the broken link and schedules the next round.
+   *
    * @param reason what broke, for the listener, the health and the log
    * @param freshChannel whether the channel may be half-open and must be replaced
    */

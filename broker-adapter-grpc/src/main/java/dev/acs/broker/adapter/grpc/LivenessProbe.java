@@ -24,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * probes in a row the round is interrupted on a fresh channel. An answer is also a snapshot to
  * reconcile with, which is delivered like one from the stream.
  *
+ * <p>Both only while the stream is silent: a stream that delivers while a probe is out is alive,
+ * and newer than the answer. The server built the answer at some moment during the call; applying
+ * it after a stream update sent later would revert that update (an agent that turned idle shown
+ * busy again until its next change, which with deltas may be long). And at fleet scale the answer
+ * is large (tens of megabytes at 100,000 agents), so behind a busy stream it can miss its deadline
+ * on a connection that is plainly alive; such a failure does not count.
+ *
  * <p>Confined to the scheduler thread; at most one probe is in flight.
  */
 final class LivenessProbe {
@@ -103,13 +110,15 @@ final class LivenessProbe {
       }
       inFlight = true;
       long round = rounds.current();
+      long streamedBefore = stream.responses();
       AgentStatusServiceGrpc.newStub(channel.get())
           .withMaxInboundMessageSize(settings.maxInboundMessageBytes())
           .withDeadlineAfter(settings.probeDeadline().toNanos(), TimeUnit.NANOSECONDS)
           .getAgentStatus(
               request,
               scheduler.<AgentStatusResponse>answerOn(
-                  response -> onAnswer(round, response), status -> onFailure(round, status)));
+                  response -> onAnswer(round, streamedBefore, response),
+                  status -> onFailure(round, streamedBefore, status)));
     } catch (RuntimeException e) {
       // An exception would cancel the periodic task for good.
       LOG.error("Liveness probe could not be started", e);
@@ -117,12 +126,22 @@ final class LivenessProbe {
     }
   }
 
-  private void onAnswer(long round, AgentStatusResponse response) {
+  private void onAnswer(long round, long streamedBefore, AgentStatusResponse response) {
     if (!rounds.isCurrent(round)) {
       return;
     }
     inFlight = false;
     failures = 0;
+    long streamed = stream.responses() - streamedBefore;
+    if (streamed > 0) {
+      LOG.debug(
+          "Liveness probe answered ({} agents), not applied: the stream delivered {} updates"
+              + " meanwhile",
+          response.getAgentsCount(),
+          streamed);
+      health.probeSnapshot(clock.instant());
+      return;
+    }
     AgentStatusUpdate update = mapper.toUpdate(response);
     LOG.debug(
         "Liveness probe answered: {} agents ({})",
@@ -137,7 +156,7 @@ final class LivenessProbe {
     }
   }
 
-  private void onFailure(long round, Status status) {
+  private void onFailure(long round, long streamedBefore, Status status) {
     if (!rounds.isCurrent(round)) {
       return;
     }
@@ -148,6 +167,16 @@ final class LivenessProbe {
       LOG.debug(
           "Liveness probe answered with {}; the connection is alive",
           GrpcStatusText.describe(status));
+      return;
+    }
+    long streamed = stream.responses() - streamedBefore;
+    if (streamed > 0) {
+      failures = 0;
+      LOG.debug(
+          "Liveness probe failed ({}) while the stream delivered {} updates; the connection is"
+              + " alive",
+          GrpcStatusText.describe(status),
+          streamed);
       return;
     }
     failures++;

@@ -45,6 +45,8 @@ final class StatusStream {
   private final Interruptions interruptions;
 
   private @Nullable Attempt current;
+  // Confined to the scheduler thread, like current.
+  private long responses;
 
   /**
    * @param reconnects the backoff of the source's reconnect loop, reset by a full snapshot
@@ -97,6 +99,14 @@ final class StatusStream {
     return current != null;
   }
 
+  /**
+   * How many responses streams have delivered so far (all rounds): the liveness probe compares it
+   * before and after a call to tell a stream that moved on from a silent one.
+   */
+  long responses() {
+    return responses;
+  }
+
   /** Whether the open stream has delivered its first full snapshot. */
   boolean sawSnapshot() {
     Attempt attempt = current;
@@ -116,6 +126,7 @@ final class StatusStream {
     if (rounds.isClosed() || attempt != current) {
       return;
     }
+    responses++;
     AgentStatusUpdate update = mapper.toUpdate(response);
     if (update.fullSnapshot()) {
       attempt.sawSnapshot = true;

@@ -56,6 +56,18 @@ final class FakeCentralServer {
       new CopyOnWriteArrayList<>();
   private volatile List<AgentInfo> agents = List.of();
   private volatile boolean probesHang;
+  private volatile boolean probesHeld;
+
+  /** Probes taken while {@link #holdProbes} was on, each with the snapshot of that moment. */
+  final BlockingQueue<HeldProbe> heldProbes = new LinkedBlockingQueue<>();
+
+  /** A probe the test answers later, with the answer the server built when it came in. */
+  record HeldProbe(StreamObserver<AgentStatusResponse> observer, AgentStatusResponse snapshot) {
+    void answer() {
+      observer.onNext(snapshot);
+      observer.onCompleted();
+    }
+  }
 
   /** Replaces the server's agents (without telling anyone). */
   void setAgents(Collection<AgentInfo> newAgents) {
@@ -68,6 +80,11 @@ final class FakeCentralServer {
 
   void probesHang(boolean hang) {
     probesHang = hang;
+  }
+
+  /** Whether probes wait in {@link #heldProbes} until the test answers them. */
+  void holdProbes(boolean hold) {
+    probesHeld = hold;
   }
 
   AgentStatusResponse snapshot() {
@@ -213,6 +230,10 @@ final class FakeCentralServer {
         AgentStatusRequest request, StreamObserver<AgentStatusResponse> responseObserver) {
       probes.add(request);
       if (probesHang) {
+        return;
+      }
+      if (probesHeld) {
+        heldProbes.add(new HeldProbe(responseObserver, snapshot()));
         return;
       }
       responseObserver.onNext(snapshot());

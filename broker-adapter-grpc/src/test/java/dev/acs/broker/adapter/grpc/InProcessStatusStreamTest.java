@@ -188,6 +188,65 @@ class InProcessStatusStreamTest {
   }
 
   @Test
+  void probeAnswer_builtBeforeADeltaTheStreamDelivered_doesNotRevertIt() throws Exception {
+    // Held from the start, so no probe answer is taken in before the one the test holds; the
+    // deadline leaves the test time to answer it late.
+    central.fake.holdProbes(true);
+    central
+        .adapter(
+            InProcessCentral.SETTINGS.withLiveness(Duration.ofSeconds(3), Duration.ofSeconds(3)))
+        .statusSource()
+        .subscribe(central.feed);
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
+    FakeCentralServer.HeldProbe probe =
+        await("a probe")
+            .atMost(Duration.ofSeconds(10))
+            .until(central.fake.heldProbes::poll, Objects::nonNull);
+    // The probe's answer says a2 is busy; the stream then says it turned idle.
+    central.fake.setAgents(List.of(agent("a1", "idle"), agent("a2", "idle")));
+    central.fake.publishDelta(agent("a2", "idle"));
+    await("delta").until(central.feed.updates::poll, Objects::nonNull);
+
+    probe.answer();
+
+    // The next probe goes out only once the answer to this one has been taken in.
+    await("the next probe")
+        .atMost(Duration.ofSeconds(10))
+        .until(central.fake.heldProbes::poll, Objects::nonNull);
+    assertThat(central.feed.stateOf("a2")).isEqualTo("idle");
+    assertThat(central.feed.updates).isEmpty();
+    assertThat(central.feed.interruptions).isEmpty();
+  }
+
+  @Test
+  void probesThatTimeOut_whileTheStreamDelivers_doNotCount_butASilentStreamIsStillFound()
+      throws Exception {
+    central
+        .adapter(
+            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(300), Duration.ofMillis(300)))
+        .statusSource()
+        .subscribe(central.feed);
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
+    central.fake.probesHang(true);
+
+    // A busy stream: every probe of these times out, each while several deltas arrive.
+    int delta = 0;
+    while (central.fake.probes.size() < 4) {
+      central.fake.publishDelta(agent("a1", delta++ % 2 == 0 ? "busy" : "idle"));
+      await("delta " + delta)
+          .pollInterval(Duration.ofMillis(5))
+          .until(central.feed.updates::poll, Objects::nonNull);
+    }
+    assertThat(central.feed.interruptions).isEmpty();
+    assertThat(central.fake.subscriptions).hasSize(1);
+
+    // The stream falls silent: two timed-out probes in a row declare the connection dead.
+    String reason =
+        await("liveness failure").until(central.feed.interruptions::poll, Objects::nonNull);
+    assertThat(reason).startsWith("liveness probe failed 2 times in a row (DEADLINE_EXCEEDED");
+  }
+
+  @Test
   void probesThatHangTwice_replaceTheChannel_andResubscribe() throws Exception {
     central
         .adapter(

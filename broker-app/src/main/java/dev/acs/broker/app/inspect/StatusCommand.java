@@ -25,8 +25,15 @@ import picocli.CommandLine.Spec;
     description =
         "Shows what a running broker is doing: readiness and why, message rates and totals,"
             + " parked messages, agents by state. Reads the broker's admin endpoint.",
-    footer = {"", "Exit codes: 0 answered (ready or not), 1 the broker could not be reached."})
+    footer = {
+      "",
+      "Exit codes: 0 the broker is ready, 1 the broker could not be reached, 2 usage error,",
+      "3 the broker answered but is not ready (the output says which checks fail)."
+    })
 public final class StatusCommand implements Callable<Integer> {
+
+  /** Exit code when the broker answered but reports itself not ready, so scripts can wait on it. */
+  public static final int EXIT_NOT_READY = 3;
 
   @Spec private @Nullable CommandSpec spec;
 
@@ -59,7 +66,7 @@ public final class StatusCommand implements Callable<Integer> {
       StatusView view = new StatusView(client.base(), live, ready, before, after, interval);
       out.print(options.json ? pretty(view.toJson()) : view.render());
       out.flush();
-      return 0;
+      return view.ready() ? 0 : EXIT_NOT_READY;
     } catch (AdminClient.Unreachable unreachable) {
       return Inspection.fail(command, unreachable);
     }

@@ -39,6 +39,11 @@ final class StatusView {
     this.interval = interval;
   }
 
+  /** Whether the broker said it is ready ({@code /health/ready} answered {@code UP}). */
+  boolean ready() {
+    return "UP".equals(ready.path("status").asText());
+  }
+
   private double rate(String name) {
     double seconds = interval.toNanos() / 1e9;
     if (seconds <= 0) {
@@ -110,7 +115,7 @@ final class StatusView {
             live.path("phase").asText("?"),
             Durations.human(Duration.ofSeconds(live.path("uptimeSeconds").asLong()))));
     out.append("Admin endpoint: ").append(url).append('\n');
-    boolean isReady = "UP".equals(ready.path("status").asText());
+    boolean isReady = ready();
     List<String> failing = new ArrayList<>();
     ready.path("failing").forEach(name -> failing.add(name.asText()));
     out.append("Ready: ")

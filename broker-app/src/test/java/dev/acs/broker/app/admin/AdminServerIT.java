@@ -8,6 +8,7 @@ import dev.acs.broker.adapter.amqp.AmqpHealth;
 import dev.acs.broker.adapter.grpc.GrpcHealth;
 import dev.acs.broker.app.cli.BrokerCli;
 import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.app.inspect.StatusCommand;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.AgentStatusUpdate;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -149,6 +151,36 @@ class AdminServerIT {
     JsonNode agents = new ObjectMapper().readTree(send("GET", "/agents?x=1").body());
     assertThat(agents.path("count").asInt()).isEqualTo(2);
     assertThat(agents.path("agents").get(1).path("state").asText()).isEqualTo("busy");
+  }
+
+  @Test
+  @DisplayName("broker status exits 3 while the broker is not ready and 0 once it is")
+  void status_exitCode_saysWhetherTheBrokerIsReady() {
+    StringWriter out = new StringWriter();
+    CommandLine cli =
+        BrokerCli.commandLine(
+            Map.of(),
+            config -> {
+              throw new AssertionError();
+            });
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    String[] status = {"status", "--admin-url", base, "--interval", "0s"};
+
+    assertThat(cli.execute(status)).isEqualTo(StatusCommand.EXIT_NOT_READY).isEqualTo(3);
+    assertThat(out.toString()).contains("Ready: NO (failing: lifecycle");
+
+    registry.apply(AgentStatusUpdate.snapshot(List.of(Agents.idle("a1"))));
+    server.running();
+    out.getBuffer().setLength(0);
+
+    assertThat(cli.execute(status)).isZero();
+    assertThat(out.toString()).contains("Ready: yes");
+
+    server.stopping();
+    assertThat(cli.execute(status)).isEqualTo(3);
+    assertThat(cli.execute("status", "--admin-url", base, "--interval", "0s", "--json"))
+        .isEqualTo(3);
   }
 
   @Test

@@ -248,6 +248,23 @@ public final class AgentView {
     return new AgentView(nextVersion, at, availability, agents, tiers, points);
   }
 
+  /**
+   * This view without the agents named in {@code ids} (ids it does not hold are ignored), with the
+   * same version and stamp: the removal is patched into the persistent structures like any other
+   * change, so it costs O(k log n) for k agents removed, not a rebuild of the view. Returns this
+   * view itself when it holds none of them.
+   */
+  public AgentView without(Collection<AgentId> ids) {
+    List<AgentChange> removals = new ArrayList<>();
+    for (AgentId id : ids) {
+      Agent before = agents.get(id);
+      if (before != null) {
+        removals.add(new AgentChange(id, before, null));
+      }
+    }
+    return removals.isEmpty() ? this : changedBy(version, updatedAt, removals);
+  }
+
   /** Increases with every applied update; 0 before the first. */
   public long version() {
     return version;

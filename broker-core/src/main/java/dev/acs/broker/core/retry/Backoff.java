@@ -62,8 +62,8 @@ public final class Backoff {
     this.multiplier = multiplier;
     this.jitter = jitter;
     this.maxNanos = max.toNanos();
-    this.capNanos = maxNanos / (1.0 + jitter);
-    this.currentNanos = Math.min(initialNanos, capNanos);
+    this.capNanos = (double) maxNanos / (1.0 + jitter);
+    this.currentNanos = Math.min((double) initialNanos, capNanos);
   }
 
   /** The delay before the next attempt, at least one nanosecond; each call moves one step on. */
@@ -71,12 +71,12 @@ public final class Backoff {
     double base = currentNanos;
     currentNanos = Math.min(currentNanos * multiplier, capNanos);
     double factor = jitter == 0.0 ? 1.0 : 1.0 + jitter * (2.0 * random.nextDouble() - 1.0);
-    long delay = (long) Math.min(base * factor, maxNanos);
+    long delay = (long) Math.min(base * factor, (double) maxNanos);
     return Duration.ofNanos(Math.max(delay, 1));
   }
 
   /** Starts over at the initial delay; called after an attempt succeeded. */
   public void reset() {
-    currentNanos = Math.min(initialNanos, capNanos);
+    currentNanos = Math.min((double) initialNanos, capNanos);
   }
 }

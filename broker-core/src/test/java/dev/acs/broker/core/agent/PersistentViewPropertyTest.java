@@ -279,6 +279,42 @@ class PersistentViewPropertyTest {
         random);
   }
 
+  @ParameterizedTest
+  @ValueSource(longs = {51, 52, 53, 54})
+  void without_equalsAViewBuiltWithoutThoseAgents(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int count = 100 + random.nextInt(3_000);
+    List<Agent> agents = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      agents.add(Agents.inState("agent-" + i, STATES[random.nextInt(STATES.length)]));
+    }
+    Availability availability =
+        seed % 2 == 0 ? Availability.preferIdle() : Availability.reference();
+    AgentView view = AgentView.of(7, Instant.EPOCH, availability, agents);
+    // A few suspects (patched), then more than a quarter of the fleet (rebuilt), each with ids the
+    // view does not hold mixed in.
+    for (int removed : new int[] {1, 1 + random.nextInt(20), count / 3}) {
+      List<AgentId> gone = new ArrayList<>();
+      java.util.Set<AgentId> goneSet = new java.util.HashSet<>();
+      while (goneSet.size() < removed) {
+        AgentId id = agents.get(random.nextInt(count)).id();
+        if (goneSet.add(id)) {
+          gone.add(id);
+        }
+      }
+      gone.add(AgentId.of("not-in-the-view"));
+      List<Agent> kept = agents.stream().filter(a -> !goneSet.contains(a.id())).toList();
+
+      AgentView without = view.without(gone);
+
+      assertThat(without.version()).isEqualTo(view.version());
+      assertThat(without.updatedAt()).isEqualTo(view.updatedAt());
+      assertSameView(AgentView.of(7, Instant.EPOCH, availability, kept), without, random);
+      assertThat(view.size()).isEqualTo(count); // the view itself is unchanged
+    }
+    assertThat(view.without(List.of(AgentId.of("not-in-the-view")))).isSameAs(view);
+  }
+
   private static AgentView oneChangeAtATime(AgentView view, List<AgentChange> changes) {
     AgentView current = view;
     for (AgentChange change : changes) {

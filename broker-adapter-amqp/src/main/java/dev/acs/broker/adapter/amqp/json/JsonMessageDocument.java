@@ -1,4 +1,4 @@
-package dev.acs.broker.adapter.amqp;
+package dev.acs.broker.adapter.amqp.json;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.acs.broker.core.message.FieldEdits;

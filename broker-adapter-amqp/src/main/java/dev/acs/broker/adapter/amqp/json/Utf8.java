@@ -1,4 +1,4 @@
-package dev.acs.broker.adapter.amqp;
+package dev.acs.broker.adapter.amqp.json;
 
 /**
  * Strict UTF-8 validation (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.

@@ -1,7 +1,9 @@
-package dev.acs.broker.adapter.amqp;
+package dev.acs.broker.adapter.amqp.json;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,9 +12,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.acs.broker.core.agent.AgentState;
 import dev.acs.broker.core.agent.AgentStatusUpdate;
 import dev.acs.broker.core.message.DeadLetterReason;
+import dev.acs.broker.core.message.Destination;
 import dev.acs.broker.core.message.FieldEdits;
 import dev.acs.broker.core.message.MessageEnvelope;
 import dev.acs.broker.core.message.MessageType;
+import dev.acs.broker.core.message.OutboundMessage;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class JsonMessageCodecTest {
+public class JsonMessageCodecTest {
 
   private static final ObjectMapper EXACT =
       new ObjectMapper()
@@ -79,7 +83,7 @@ class JsonMessageCodecTest {
     String body =
         "{\n\t\"a\\\"b\" :\t1 ,\r\n \"c\\\\\":\"x\",\"\":[1,{\"d\":2}] , \"\\\\\\\"\"\n:"
             + " \"y\", \"message_type\" : \"TEXT\" ,\"routing_status\":\"pending\"\n}";
-    JsonMessageDocument document = accepted(body).document();
+    JsonMessageDocument document = (JsonMessageDocument) accepted(body).document();
 
     assertThat(document.memberCount()).isEqualTo(6);
     assertThat(
@@ -244,7 +248,7 @@ class JsonMessageCodecTest {
     byte[] body =
         concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, FRONTEND.getBytes(UTF_8));
 
-    JsonMessageCodec.Accepted accepted = accepted(body);
+    DecodedMessage accepted = accepted(body);
 
     assertThat(accepted.document().original()).isEqualTo(body);
     assertThat(accepted.document().render(FieldEdits.none())).isEqualTo(FRONTEND.getBytes(UTF_8));
@@ -365,10 +369,8 @@ class JsonMessageCodecTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badInput")
   void decode_badInput_isRejectedWithItsReason(String name, byte[] body, DeadLetterReason reason) {
-    JsonMessageCodec.Decoded decoded = codec.decode(body);
+    MalformedMessageException rejected = rejected(codec, body);
 
-    assertThat(decoded).isInstanceOf(JsonMessageCodec.Rejected.class);
-    JsonMessageCodec.Rejected rejected = (JsonMessageCodec.Rejected) decoded;
     assertThat(rejected.reason()).as(rejected.detail()).isEqualTo(reason);
     assertThat(rejected.detail()).isNotBlank();
   }
@@ -378,20 +380,22 @@ class JsonMessageCodecTest {
     JsonMessageCodec small = new JsonMessageCodec(100, 64);
     byte[] body = bytes("{\"message_type\":\"TEXT\",\"text_payload\":\"" + "x".repeat(100) + "\"}");
 
-    assertThat(small.decode(body))
-        .isEqualTo(
-            new JsonMessageCodec.Rejected(
-                DeadLetterReason.TOO_LARGE, "body of 141 bytes exceeds the limit of 100"));
+    MalformedMessageException rejected = rejected(small, body);
+
+    assertThat(rejected.reason()).isEqualTo(DeadLetterReason.TOO_LARGE);
+    assertThat(rejected.detail()).isEqualTo("body of 141 bytes exceeds the limit of 100");
   }
 
   @Test
   void decode_escapedNulAndDepthAtLimit_areAccepted() {
     JsonMessageCodec shallow = new JsonMessageCodec(1024, 3);
 
-    assertThat(shallow.decode(bytes("{\"message_type\":\"TEXT\",\"x\":\"a\\u0000b\",\"d\":[[1]]}")))
-        .isInstanceOf(JsonMessageCodec.Accepted.class);
-    assertThat(shallow.decode(bytes("{\"message_type\":\"TEXT\",\"d\":[[[1]]]}")))
-        .extracting(d -> ((JsonMessageCodec.Rejected) d).reason())
+    assertThat(
+            accepted(shallow, bytes("{\"message_type\":\"TEXT\",\"x\":\"a\\u0000b\",\"d\":[[1]]}"))
+                .envelope()
+                .rawType())
+        .isEqualTo("TEXT");
+    assertThat(rejected(shallow, bytes("{\"message_type\":\"TEXT\",\"d\":[[[1]]]}")).reason())
         .isEqualTo(DeadLetterReason.TOO_DEEP);
   }
 
@@ -452,16 +456,65 @@ class JsonMessageCodecTest {
         ",\"agents\":[],\"is_full_update\":\"yes\"");
   }
 
+  @Test
+  void encode_isTheBodyTheCoreRendered_whichDecodesToTheEditedEnvelope() {
+    DecodedMessage decoded = accepted(FRONTEND);
+    byte[] rendered =
+        decoded.document().render(FieldEdits.builder().set("routing_status", "routed").build());
+    OutboundMessage outbound =
+        new OutboundMessage(
+            Destination.SERVER, rendered, Map.of("x-routing-reason", "test"), "k3x9qa");
+
+    byte[] wire = codec.encode(outbound);
+
+    assertThat(wire).isSameAs(rendered);
+    MessageEnvelope again = accepted(wire).envelope();
+    assertThat(again.routingStatus()).isEqualTo("routed");
+    assertThat(again.messageId()).isEqualTo("k3x9qa");
+    assertThat(new String(wire, UTF_8)).doesNotContain("x-routing-reason");
+  }
+
+  @Test
+  void malformedMessage_carriesNoStackTrace_soFloodsOfBadInputStayCheap() {
+    MalformedMessageException rejected = rejected(codec, bytes("nope"));
+
+    assertThat(rejected.getStackTrace()).isEmpty();
+    assertThat(rejected.getMessage()).startsWith("not-json: ");
+  }
+
+  @Test
+  void limitsThatMakeNoSense_areRefused() {
+    assertThatThrownBy(() -> new JsonMessageCodec(1, 64))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxBytes");
+    assertThatThrownBy(() -> new JsonMessageCodec(1024, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxDepth");
+  }
+
   // --- helpers
 
-  private JsonMessageCodec.Accepted accepted(String body) {
+  private DecodedMessage accepted(String body) {
     return accepted(bytes(body));
   }
 
-  private JsonMessageCodec.Accepted accepted(byte[] body) {
-    JsonMessageCodec.Decoded decoded = codec.decode(body);
-    assertThat(decoded).isInstanceOf(JsonMessageCodec.Accepted.class);
-    return (JsonMessageCodec.Accepted) decoded;
+  private DecodedMessage accepted(byte[] body) {
+    return accepted(codec, body);
+  }
+
+  private static DecodedMessage accepted(JsonMessageCodec codec, byte[] body) {
+    try {
+      return codec.decode(body);
+    } catch (MalformedMessageException e) {
+      throw new AssertionError("expected the body to be accepted, was " + e.getMessage(), e);
+    }
+  }
+
+  private static MalformedMessageException rejected(JsonMessageCodec codec, byte[] body) {
+    MalformedMessageException rejected =
+        catchThrowableOfType(MalformedMessageException.class, () -> codec.decode(body));
+    assertThat(rejected).as("rejection of the body").isNotNull();
+    return rejected;
   }
 
   private static JsonMessageDocument documentOf(String body) {
@@ -489,11 +542,11 @@ class JsonMessageCodecTest {
     return names;
   }
 
-  static byte[] bytes(String text) {
+  public static byte[] bytes(String text) {
     return text.getBytes(UTF_8);
   }
 
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] part : parts) {
       out.write(part, 0, part.length);
