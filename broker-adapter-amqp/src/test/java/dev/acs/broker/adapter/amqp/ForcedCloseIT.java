@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,16 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 class ForcedCloseIT {
 
-  private RelayHarness harness;
+  @AutoClose private RelayHarness harness;
 
   @BeforeEach
   void setUp() throws Exception {
     harness = new RelayHarness();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    harness.close();
   }
 
   @Test

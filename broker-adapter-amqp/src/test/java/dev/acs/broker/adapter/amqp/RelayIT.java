@@ -13,22 +13,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RelayIT {
 
-  private RelayHarness harness;
+  @AutoClose private RelayHarness harness;
 
   @BeforeEach
   void setUp() throws Exception {
     harness = new RelayHarness();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    harness.close();
   }
 
   @Test

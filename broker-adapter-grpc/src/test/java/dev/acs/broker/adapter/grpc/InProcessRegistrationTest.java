@@ -11,24 +11,19 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** RegisterBroker against an in-process central server. */
 class InProcessRegistrationTest {
 
-  private InProcessCentral central;
+  @AutoClose private InProcessCentral central;
 
   @BeforeEach
   void startServer() throws Exception {
     central = new InProcessCentral();
     central.fake.setAgents(List.of(agent("a1", "idle")));
-  }
-
-  @AfterEach
-  void stopServer() throws Exception {
-    central.close();
   }
 
   @Test

@@ -13,24 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The status stream against an in-process central server: updates, healing, probe, shutdown. */
 class InProcessStatusStreamTest {
 
-  private InProcessCentral central;
+  @AutoClose private InProcessCentral central;
 
   @BeforeEach
   void startServer() throws Exception {
     central = new InProcessCentral();
     central.fake.setAgents(List.of(agent("a1", "idle"), agent("a2", "busy")));
-  }
-
-  @AfterEach
-  void stopServer() throws Exception {
-    central.close();
   }
 
   @Test

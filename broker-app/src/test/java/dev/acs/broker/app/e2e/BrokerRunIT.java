@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.acs.broker.app.BrokerProcess;
+import dev.acs.broker.app.RunFixtures;
+import dev.acs.broker.app.StartedBrokers;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,7 +34,7 @@ class BrokerRunIT {
 
   private StandInCentralServer central;
   private Rabbit rabbit;
-  private final List<BrokerProcess> brokers = new ArrayList<>();
+  @RegisterExtension final StartedBrokers brokers = new StartedBrokers();
 
   @BeforeEach
   void setUp(TestInfo test) throws Exception {
@@ -42,9 +45,6 @@ class BrokerRunIT {
 
   @AfterEach
   void tearDown() throws Exception {
-    for (BrokerProcess broker : brokers) {
-      broker.close();
-    }
     rabbit.close();
     central.close();
   }
@@ -53,20 +53,12 @@ class BrokerRunIT {
   private static final int PREFETCH = 100;
 
   private BrokerProcess startBroker(String... extra) throws Exception {
-    List<String> args = new ArrayList<>();
-    args.add("run");
-    args.addAll(
-        List.of(
-            "--grpc-host", "127.0.0.1",
-            "--grpc-port", String.valueOf(central.port()),
-            "--rabbitmq-host", "127.0.0.1",
-            "--snapshot-timeout", "20s",
-            "--drain-timeout", "10s"));
-    args.addAll(rabbit.queueOptions());
-    args.addAll(List.of(extra));
+    List<String> options = new ArrayList<>(List.of("--drain-timeout", "10s"));
+    options.addAll(rabbit.queueOptions());
+    options.addAll(List.of(extra));
+    List<String> args = RunFixtures.runArgs(central, Duration.ofSeconds(20), options);
     BrokerProcess broker =
-        BrokerProcess.start(args, Map.of("BROKER_ID", "broker_it", "BROKER_NAME", "Broker-IT"));
-    brokers.add(broker);
+        brokers.start(args, Map.of("BROKER_ID", "broker_it", "BROKER_NAME", "Broker-IT"));
     return broker;
   }
 
@@ -78,16 +70,7 @@ class BrokerRunIT {
 
   /** A frontend TEXT message shaped like SPEC §3's example, plus a field nobody knows. */
   private static Map<String, Object> frontendText(String messageId, String text) {
-    Map<String, Object> message = new LinkedHashMap<>();
-    message.put("message_id", messageId);
-    message.put("sender_id", "web_1a2b3c4d");
-    message.put("receiver_id", "server");
-    message.put("text_payload", text);
-    message.put("send_timestamp", "10:42:07");
-    message.put("message_type", "TEXT");
-    message.put("_connection_type", "frontend");
-    message.put("_client_id", "web_1a2b3c4d");
-    message.put("routing_status", "pending");
+    Map<String, Object> message = FrontendMessages.text(messageId, text);
     message.put("x_unknown", Map.of("nested", List.of(1, 2, 3)));
     return message;
   }
@@ -319,8 +302,7 @@ class BrokerRunIT {
   @Test
   void missingRequiredConfiguration_exits2WithTheOptionAndVariable() throws Exception {
     BrokerProcess broker =
-        BrokerProcess.start(List.of("run", "--grpc-port", "50051"), Map.of("RABBITMQ_HOST", "x"));
-    brokers.add(broker);
+        brokers.start(List.of("run", "--grpc-port", "50051"), Map.of("RABBITMQ_HOST", "x"));
 
     assertThat(broker.awaitExit(WAIT)).isEqualTo(2);
     assertThat(broker.output())

@@ -118,15 +118,7 @@ class ContainerImageIT {
   }
 
   private static Map<String, Object> frontendText(String messageId) {
-    Map<String, Object> message = new LinkedHashMap<>();
-    message.put("message_id", messageId);
-    message.put("sender_id", "web_1a2b3c4d");
-    message.put("receiver_id", "server");
-    message.put("text_payload", "hello " + messageId);
-    message.put("send_timestamp", "10:42:07");
-    message.put("message_type", "TEXT");
-    message.put("routing_status", "pending");
-    return message;
+    return FrontendMessages.text(messageId, "hello " + messageId);
   }
 
   @ParameterizedTest(name = "{0}")

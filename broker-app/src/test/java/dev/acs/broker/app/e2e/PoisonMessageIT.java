@@ -17,7 +17,6 @@ import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -88,16 +87,7 @@ class PoisonMessageIT {
 
   /** A frontend TEXT message, SPEC §3's shape. */
   private static Map<String, Object> text(String messageId) {
-    Map<String, Object> message = new LinkedHashMap<>();
-    message.put("message_id", messageId);
-    message.put("sender_id", "web_1a2b3c4d");
-    message.put("receiver_id", "server");
-    message.put("text_payload", "hello");
-    message.put("message_type", "TEXT");
-    message.put("_connection_type", "frontend");
-    message.put("_client_id", "web_1a2b3c4d");
-    message.put("routing_status", "pending");
-    return message;
+    return FrontendMessages.text(messageId, "hello");
   }
 
   private Outcome send(Map<String, Object> message) throws Exception {

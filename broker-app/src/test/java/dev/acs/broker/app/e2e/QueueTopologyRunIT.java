@@ -7,16 +7,17 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.acs.broker.app.BrokerProcess;
 import dev.acs.broker.app.RunFixtures;
+import dev.acs.broker.app.StartedBrokers;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue #14 end to end: {@code --declare-queues=false} and {@code --queue-type} of the real {@code
@@ -29,7 +30,7 @@ class QueueTopologyRunIT {
 
   private StandInCentralServer central;
   private Rabbit rabbit;
-  private final List<BrokerProcess> brokers = new ArrayList<>();
+  @RegisterExtension final StartedBrokers brokers = new StartedBrokers();
 
   @BeforeEach
   void setUp(TestInfo test) throws Exception {
@@ -40,9 +41,6 @@ class QueueTopologyRunIT {
 
   @AfterEach
   void tearDown() throws Exception {
-    for (BrokerProcess broker : brokers) {
-      broker.close();
-    }
     rabbit.close();
     central.close();
   }
@@ -53,8 +51,7 @@ class QueueTopologyRunIT {
     options.addAll(rabbit.queueOptions());
     options.addAll(List.of(extra));
     List<String> args = RunFixtures.runArgs(central, Duration.ofSeconds(40), options);
-    BrokerProcess broker = BrokerProcess.start(args, environment);
-    brokers.add(broker);
+    BrokerProcess broker = brokers.start(args, environment);
     return broker;
   }
 
@@ -84,15 +81,7 @@ class QueueTopologyRunIT {
   }
 
   private static Map<String, Object> frontendMessage(String id) {
-    Map<String, Object> message = new LinkedHashMap<>();
-    message.put("message_id", id);
-    message.put("sender_id", "web_1a2b3c4d");
-    message.put("receiver_id", "server");
-    message.put("text_payload", "hello");
-    message.put("message_type", "TEXT");
-    message.put("_client_id", "web_1a2b3c4d");
-    message.put("routing_status", "pending");
-    return message;
+    return FrontendMessages.text(id, "hello");
   }
 
   @Test
