@@ -12,6 +12,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import dev.acs.broker.app.BrokerProcess;
+import dev.acs.broker.app.RunFixtures;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.io.IOException;
 import java.time.Duration;
@@ -48,29 +49,16 @@ class PoisonMessageIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    central = StandInCentralServer.start(0);
-    central.putAgent("agent_1", "idle");
+    central = RunFixtures.centralWithIdleAgents(1);
     rabbit = new Rabbit("poison");
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost("127.0.0.1");
     connection = factory.newConnection("poison-it");
     channel = connection.createChannel();
     channel.confirmSelect();
-    List<String> args = new ArrayList<>();
-    args.addAll(
-        List.of(
-            "run",
-            "--grpc-host",
-            "127.0.0.1",
-            "--grpc-port",
-            String.valueOf(central.port()),
-            "--rabbitmq-host",
-            "127.0.0.1",
-            "--snapshot-timeout",
-            "20s",
-            "--drain-timeout",
-            "10s"));
-    args.addAll(rabbit.queueOptions());
+    List<String> options = new ArrayList<>(List.of("--drain-timeout", "10s"));
+    options.addAll(rabbit.queueOptions());
+    List<String> args = RunFixtures.runArgs(central, Duration.ofSeconds(20), options);
     broker = BrokerProcess.start(args, Map.of("BROKER_ID", "broker_poison"));
     broker.awaitReady();
   }

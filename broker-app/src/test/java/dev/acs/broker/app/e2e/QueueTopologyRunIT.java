@@ -6,6 +6,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.acs.broker.app.BrokerProcess;
+import dev.acs.broker.app.RunFixtures;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +33,7 @@ class QueueTopologyRunIT {
 
   @BeforeEach
   void setUp(TestInfo test) throws Exception {
-    central = StandInCentralServer.start(0);
-    central.putAgent("agent_1", "idle");
+    central = RunFixtures.centralWithIdleAgents(1);
     String name = test.getTestMethod().orElseThrow().getName();
     rabbit = new Rabbit("topo_" + name.substring(0, Math.min(16, name.length())));
   }
@@ -49,22 +49,10 @@ class QueueTopologyRunIT {
 
   private BrokerProcess startBroker(Map<String, String> environment, String... extra)
       throws Exception {
-    List<String> args = new ArrayList<>();
-    args.addAll(
-        List.of(
-            "run",
-            "--grpc-host",
-            "127.0.0.1",
-            "--grpc-port",
-            String.valueOf(central.port()),
-            "--rabbitmq-host",
-            "127.0.0.1",
-            "--snapshot-timeout",
-            "40s",
-            "--broker-id",
-            "broker_topology"));
-    args.addAll(rabbit.queueOptions());
-    args.addAll(List.of(extra));
+    List<String> options = new ArrayList<>(List.of("--broker-id", "broker_topology"));
+    options.addAll(rabbit.queueOptions());
+    options.addAll(List.of(extra));
+    List<String> args = RunFixtures.runArgs(central, Duration.ofSeconds(40), options);
     BrokerProcess broker = BrokerProcess.start(args, environment);
     brokers.add(broker);
     return broker;

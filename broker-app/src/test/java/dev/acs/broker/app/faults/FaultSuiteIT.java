@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.acs.broker.app.BrokerProcess;
+import dev.acs.broker.app.RunFixtures;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import dev.acs.broker.testsupport.PrivateRabbitNode;
 import dev.acs.broker.testsupport.TcpProxy;
@@ -65,16 +66,12 @@ class FaultSuiteIT {
     if (node != null) {
       node.close();
     }
-    ResultsTable.write(
-        Scenario.REPORTS.resolve("results.jsonl"), Scenario.REPORTS.resolve("table.md"));
+    ResultsTable.writeSuiteTable();
   }
 
   @BeforeEach
   void startCentral() throws IOException {
-    central = StandInCentralServer.start(0);
-    for (int i = 1; i <= 3; i++) {
-      central.putAgent("agent_" + i, "idle");
-    }
+    central = RunFixtures.centralWithIdleAgents(3);
   }
 
   @AfterEach

@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
 import dev.acs.broker.app.BrokerProcess;
+import dev.acs.broker.app.RunFixtures;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,10 +39,7 @@ class PoisonFuzzIT {
 
   @BeforeEach
   void startCentral() throws Exception {
-    central = StandInCentralServer.start(0);
-    for (int i = 1; i <= 3; i++) {
-      central.putAgent("agent_" + i, "idle");
-    }
+    central = RunFixtures.centralWithIdleAgents(3);
   }
 
   @AfterEach

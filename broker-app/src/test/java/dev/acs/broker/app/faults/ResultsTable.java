@@ -18,6 +18,14 @@ final class ResultsTable {
 
   private ResultsTable() {}
 
+  /**
+   * Turns the suites' {@code results.jsonl} into {@code table.md}, both in {@link
+   * Scenario#REPORTS}.
+   */
+  static void writeSuiteTable() throws IOException {
+    write(Scenario.REPORTS.resolve("results.jsonl"), Scenario.REPORTS.resolve("table.md"));
+  }
+
   static void write(Path results, Path table) throws IOException {
     if (!Files.exists(results)) {
       return;

@@ -84,6 +84,11 @@ final class IsolatedVhost implements AutoCloseable {
     channel.waitForConfirmsOrDie(10_000);
   }
 
+  /** The broker's options for this vhost and user (the password goes by environment). */
+  List<String> brokerOptions() {
+    return List.of("--rabbitmq-vhost", vhost, "--rabbitmq-username", user);
+  }
+
   /** Waits for a message on {@code queue} and returns its body. */
   String awaitFrom(String queue, Duration timeout) {
     GetResponse response =

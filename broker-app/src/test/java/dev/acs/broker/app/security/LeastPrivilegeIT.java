@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.acs.broker.app.BrokerProcess;
+import dev.acs.broker.app.RunFixtures;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -43,8 +45,7 @@ class LeastPrivilegeIT {
   void setUp() throws Exception {
     rabbit = IsolatedVhost.create("broker-least-privilege", PASSWORD);
     rabbit.grant(CONFIGURE, WRITE, READ);
-    central = StandInCentralServer.start(0);
-    central.putAgent("agent_1", "idle");
+    central = RunFixtures.centralWithIdleAgents(1);
   }
 
   @AfterEach
@@ -56,24 +57,18 @@ class LeastPrivilegeIT {
     rabbit.close();
   }
 
+  /** The vhost's options and then {@code more}. */
+  private static List<String> with(IsolatedVhost rabbit, String... more) {
+    List<String> options = new ArrayList<>(rabbit.brokerOptions());
+    options.addAll(List.of(more));
+    return options;
+  }
+
   @Test
   void theBroker_routesAndDeadLetters_withOnlyTheRightsItNeeds() throws Exception {
     broker =
         BrokerProcess.start(
-            List.of(
-                "run",
-                "--grpc-host",
-                "127.0.0.1",
-                "--grpc-port",
-                String.valueOf(central.port()),
-                "--rabbitmq-host",
-                "127.0.0.1",
-                "--rabbitmq-vhost",
-                rabbit.vhost,
-                "--rabbitmq-username",
-                rabbit.user,
-                "--snapshot-timeout",
-                "20s"),
+            RunFixtures.runArgs(central, Duration.ofSeconds(20), with(rabbit)),
             Map.of("RABBITMQ_PASSWORD", PASSWORD));
     broker.awaitReady();
 
@@ -97,21 +92,8 @@ class LeastPrivilegeIT {
     rabbit.declare(IsolatedVhost.DEAD);
     broker =
         BrokerProcess.start(
-            List.of(
-                "run",
-                "--grpc-host",
-                "127.0.0.1",
-                "--grpc-port",
-                String.valueOf(central.port()),
-                "--rabbitmq-host",
-                "127.0.0.1",
-                "--rabbitmq-vhost",
-                rabbit.vhost,
-                "--rabbitmq-username",
-                rabbit.user,
-                "--declare-queues=false",
-                "--snapshot-timeout",
-                "20s"),
+            RunFixtures.runArgs(
+                central, Duration.ofSeconds(20), with(rabbit, "--declare-queues=false")),
             Map.of("RABBITMQ_PASSWORD", PASSWORD));
     broker.awaitReady();
 

@@ -3,6 +3,7 @@ package dev.acs.broker.app.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.app.BrokerProcess;
+import dev.acs.broker.app.RunFixtures;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -163,25 +164,10 @@ class SecretLeakIT {
             + "</appender><root level=\"TRACE\"><appender-ref ref=\"OUT\"/></root>"
             + "</configuration>",
         StandardCharsets.UTF_8);
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--grpc-host",
-                "127.0.0.1",
-                "--grpc-port",
-                String.valueOf(central.port()),
-                "--rabbitmq-host",
-                "127.0.0.1",
-                "--rabbitmq-vhost",
-                rabbit.vhost,
-                "--rabbitmq-username",
-                rabbit.user,
-                "--snapshot-timeout",
-                "20s",
-                "--log-level",
-                "trace"));
-    args.addAll(extra);
+    List<String> options = new ArrayList<>(rabbit.brokerOptions());
+    options.addAll(List.of("--log-level", "trace"));
+    options.addAll(extra);
+    List<String> args = RunFixtures.runArgs(central, Duration.ofSeconds(20), options);
     Map<String, String> environment = new HashMap<>(env);
     environment.put("JAVA_TOOL_OPTIONS", "-Dlogback.configurationFile=" + logback);
     BrokerProcess broker = BrokerProcess.start(args, environment);
