@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -207,7 +206,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.flush();
       long trafficFrom = System.nanoTime();
       simulation.startInjecting();
-      Progress progress = new Progress(out, simulation, trafficFrom);
+      DemoProgress progress = new DemoProgress(out, simulation, trafficFrom);
       ticker.scheduleAtFixedRate(progress::print, 1, 1, TimeUnit.SECONDS);
       if (!duration.isZero()) {
         ticker.schedule(
@@ -230,7 +229,7 @@ public final class DemoCommand implements Callable<Integer> {
       long deadLettered = depth(connection, DEAD_LETTER_QUEUE + amqp.queueSuffix());
       stopBroker(brokerStop, broker, routing);
       out.println();
-      out.print(summary(stats, deadLettered, trafficNanos, demo.reason()));
+      out.print(DemoProgress.summary(stats, deadLettered, trafficNanos, demo.reason()));
       out.flush();
       return 0;
     } finally {
@@ -250,50 +249,6 @@ public final class DemoCommand implements Callable<Integer> {
       routing.interrupt();
       throw new IllegalStateException("the broker did not stop within 20 s", stuck);
     }
-  }
-
-  /** The summary; its line shapes are what the integration test reads. */
-  static String summary(
-      Simulation.Stats stats, long deadLettered, long trafficNanos, @Nullable String reason) {
-    double seconds = Math.max(0.001, seconds(trafficNanos));
-    StringBuilder summary = new StringBuilder();
-    summary.append(
-        String.format(
-            Locale.ROOT, "Demo summary (%s, %.1f s of traffic)%n", reason, seconds(trafficNanos)));
-    summary.append(
-        String.format(
-            Locale.ROOT,
-            "  routed          %d (%.1f msg/s): %d frontend messages, %d agent replies%n",
-            stats.routed(),
-            stats.routed() / seconds,
-            stats.routedFrontend(),
-            stats.routed() - stats.routedFrontend()));
-    summary.append("  by agent        ");
-    summary.append(
-        stats.byAgent().entrySet().stream()
-            .map(agent -> agent.getKey() + " " + agent.getValue())
-            .collect(Collectors.joining(", ")));
-    summary.append('\n');
-    summary.append(
-        String.format(
-            Locale.ROOT,
-            "  sent            %d frontend messages, %d agent replies%n",
-            stats.sent(),
-            stats.replies()));
-    summary.append(
-        String.format(
-            Locale.ROOT,
-            "  held            %d at the end (parked or in flight)%n",
-            stats.outstanding()));
-    summary.append(String.format(Locale.ROOT, "  dead-lettered   %d%n", deadLettered));
-    summary.append(String.format(Locale.ROOT, "  errors          %d%n", stats.errors()));
-    summary.append("  latency         ").append(stats.latencySummary()).append('\n');
-    summary.append(
-        String.format(
-            Locale.ROOT,
-            "  churn           agents paused or went offline %d times%n",
-            stats.churnEvents()));
-    return summary.toString();
   }
 
   /** Checks every option before anything starts. */
@@ -428,53 +383,6 @@ public final class DemoCommand implements Callable<Integer> {
         for (String queue : List.of(INPUT_QUEUE, OUTPUT_QUEUE, DEAD_LETTER_QUEUE)) {
           channel.queueDelete(queue + queueSuffix);
         }
-      }
-    }
-  }
-
-  /** The live line: one per second, rewritten in place on a terminal. */
-  private static final class Progress {
-    private final PrintWriter out;
-    private final Simulation simulation;
-    private final long from;
-    private final boolean terminal = System.console() != null;
-    private long lastRouted;
-    private boolean printed;
-
-    Progress(PrintWriter out, Simulation simulation, long from) {
-      this.out = out;
-      this.simulation = simulation;
-      this.from = from;
-    }
-
-    synchronized void print() {
-      Simulation.Stats stats = simulation.stats();
-      long routedNow = stats.routed();
-      String line =
-          String.format(
-              Locale.ROOT,
-              "[%4.0fs] routed %d  %d msg/s  held %d  errors %d  agents %s",
-              seconds(System.nanoTime() - from),
-              routedNow,
-              routedNow - lastRouted,
-              stats.outstanding(),
-              stats.errors(),
-              stats.states().entrySet().stream()
-                  .map(state -> state.getValue() + " " + state.getKey())
-                  .collect(Collectors.joining(", ")));
-      lastRouted = routedNow;
-      if (terminal) {
-        out.print("\r" + line + "    ");
-      } else {
-        out.println(line);
-      }
-      out.flush();
-      printed = true;
-    }
-
-    synchronized void end() {
-      if (terminal && printed) {
-        out.println();
       }
     }
   }

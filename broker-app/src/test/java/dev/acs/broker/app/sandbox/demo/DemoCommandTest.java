@@ -52,7 +52,7 @@ class DemoCommandTest {
         new Simulation.Stats(100, 100, 200, 100, 0, 0, byAgent, Map.of("idle", 2), 3, latency);
 
     String summary =
-        DemoCommand.summary(stats, 0, TimeUnit.SECONDS.toNanos(10), "--duration elapsed");
+        DemoProgress.summary(stats, 0, TimeUnit.SECONDS.toNanos(10), "--duration elapsed");
 
     assertThat(summary)
         .contains("Demo summary (--duration elapsed, 10.0 s of traffic)")
