@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
             + " parked messages, agents by state. Reads the broker's admin endpoint.",
     footer = {
       "",
-      "Exit codes: 0 the broker is ready, 1 the broker could not be reached, 2 usage error,",
-      "3 the broker answered but is not ready (the output says which checks fail)."
+      "Exit codes: 0 the broker is ready, 1 it cannot be reached, 2 usage error,",
+      "3 it answered but is not ready (the output names the failing checks)."
     })
 public final class StatusCommand implements Callable<Integer> {
 
