@@ -3,6 +3,8 @@ package dev.acs.broker.app.sandbox.demo;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.grpc.GrpcSettings;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.DurationConverter;
 import dev.acs.broker.app.config.RabbitMqLoginOptions;
@@ -16,6 +18,7 @@ import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
 import dev.acs.broker.app.wiring.DaggerBrokerComponent;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
+import dev.acs.broker.core.application.DecisionHeaders;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -287,18 +290,19 @@ public final class DemoCommand implements Callable<Integer> {
     String suffix = amqp.queueSuffix();
     return new BrokerConfig(
         new BrokerIdentity("broker_demo", "Broker-demo"),
-        new BrokerConfig.Grpc("127.0.0.1", grpcPort, false, null),
-        new BrokerConfig.RabbitMq(
-            amqp.host(),
-            amqp.port(),
-            amqp.username(),
-            amqp.password(),
-            amqp.virtualHost(),
-            false,
-            INPUT_QUEUE + suffix,
-            OUTPUT_QUEUE + suffix,
-            DEAD_LETTER_QUEUE + suffix,
-            250),
+        // broker run's defaults: a probe every 10 s with a 5 s deadline.
+        GrpcSettings.defaults("127.0.0.1", grpcPort)
+            .withLiveness(Duration.ofSeconds(10), Duration.ofSeconds(5)),
+        AmqpSettings.builder()
+            .host(amqp.host())
+            .port(amqp.port())
+            .username(amqp.username())
+            .password(amqp.password())
+            .virtualHost(amqp.virtualHost())
+            .inputQueue(INPUT_QUEUE + suffix)
+            .outputQueue(OUTPUT_QUEUE + suffix)
+            .deadLetterQueue(DEAD_LETTER_QUEUE + suffix)
+            .build(),
         Duration.ofSeconds(30),
         Duration.ofSeconds(10),
         RoutingPolicies.normalize(routingPolicy),
@@ -307,7 +311,11 @@ public final class DemoCommand implements Callable<Integer> {
         Duration.ofMinutes(5),
         Availability.parse(BrokerConfig.DEFAULT_ROUTABLE_STATES),
         BrokerConfig.LogFormat.TEXT,
-        logLevel.strip().toUpperCase(Locale.ROOT));
+        logLevel.strip().toUpperCase(Locale.ROOT),
+        BrokerConfig.Admin.DISABLED,
+        DecisionHeaders.FULL,
+        BrokerConfig.Redelivery.DEFAULT,
+        BrokerConfig.Interop.DEFAULTS);
   }
 
   /** The AMQP side: the embedded broker, or the RabbitMQ named on the command line. */
