@@ -27,8 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -165,19 +167,9 @@ final class RelayHarness implements AutoCloseable {
    */
   List<Received> drain(String queue, int expected, Duration timeout) throws Exception {
     ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
-    Channel channel = client.createChannel();
+    Channel channel =
+        consumeAutoAck(queue, (body, properties) -> received.add(new Received(body, properties)));
     try {
-      channel.basicQos(1000);
-      channel.basicConsume(
-          queue,
-          true,
-          new DefaultConsumer(channel) {
-            @Override
-            public void handleDelivery(
-                String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-              received.add(new Received(body, properties));
-            }
-          });
       await()
           .atMost(timeout)
           .untilAsserted(
@@ -195,11 +187,19 @@ final class RelayHarness implements AutoCloseable {
    * Consumes {@code queue} with auto-ack for the rest of the test, counting bodies by their {@code
    * seq} field.
    */
-  java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger>
-      collect(String queue) throws IOException {
-    var counts =
-        new java.util.concurrent.ConcurrentHashMap<
-            Integer, java.util.concurrent.atomic.AtomicInteger>();
+  ConcurrentHashMap<Integer, AtomicInteger> collect(String queue) throws IOException {
+    ConcurrentHashMap<Integer, AtomicInteger> counts = new ConcurrentHashMap<>();
+    consumeAutoAck(
+        queue,
+        (body, properties) ->
+            counts
+                .computeIfAbsent(TestMessages.seqOf(body), k -> new AtomicInteger())
+                .incrementAndGet());
+    return counts;
+  }
+
+  /** Consumes {@code queue} with auto-ack on a channel of its own, which the caller may close. */
+  private Channel consumeAutoAck(String queue, DeliveryHandler onDelivery) throws IOException {
     Channel channel = client.createChannel();
     channel.basicQos(1000);
     channel.basicConsume(
@@ -210,13 +210,16 @@ final class RelayHarness implements AutoCloseable {
           public void handleDelivery(
               String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
               throws IOException {
-            counts
-                .computeIfAbsent(
-                    TestMessages.seqOf(body), k -> new java.util.concurrent.atomic.AtomicInteger())
-                .incrementAndGet();
+            onDelivery.handle(body, properties);
           }
         });
-    return counts;
+    return channel;
+  }
+
+  /** What a test consumer does with one delivery. */
+  @FunctionalInterface
+  private interface DeliveryHandler {
+    void handle(byte[] body, AMQP.BasicProperties properties) throws IOException;
   }
 
   /** After a drain, nothing more arrives on {@code queue} (checks the count once settled). */

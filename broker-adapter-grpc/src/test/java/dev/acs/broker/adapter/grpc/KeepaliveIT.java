@@ -52,41 +52,38 @@ class KeepaliveIT {
 
   @Test
   void idleStream_withTheDefaultSettings_staysUp() throws Exception {
-    adapter =
-        GrpcCentralServer.create(
-            GrpcSettings.defaults("127.0.0.1", central.port()),
-            InProcessCentral.BROKER,
-            Clock.systemUTC(),
-            new SplittableRandom(1));
-    adapter.statusSource().subscribe(feed);
-    await("snapshot").until(feed.updates::poll, Objects::nonNull);
+    subscribeAndAwaitTheSnapshot(GrpcSettings.defaults("127.0.0.1", central.port()));
 
-    assertThat(feed.interruptions.poll(SCALED_TEN_MINUTES.toMillis(), TimeUnit.MILLISECONDS))
-        .as("no GOAWAY or other interruption while the stream is idle")
-        .isNull();
+    assertNoInterruptionForTenScaledMinutes("while the stream is idle");
 
     assertStillTheSameLiveStream();
   }
 
   @Test
   void frequentProbes_sendDataNotPings_andTheStreamStaysUp() throws Exception {
-    adapter =
-        GrpcCentralServer.create(
-            GrpcSettings.defaults("127.0.0.1", central.port())
-                // Frequent, but with deadlines a loaded 2-core CI machine still meets.
-                .withLiveness(Duration.ofMillis(250), Duration.ofMillis(250)),
-            InProcessCentral.BROKER,
-            Clock.systemUTC(),
-            new SplittableRandom(1));
-    adapter.statusSource().subscribe(feed);
-    await("snapshot").until(feed.updates::poll, Objects::nonNull);
+    subscribeAndAwaitTheSnapshot(
+        GrpcSettings.defaults("127.0.0.1", central.port())
+            // Frequent, but with deadlines a loaded 2-core CI machine still meets.
+            .withLiveness(Duration.ofMillis(250), Duration.ofMillis(250)));
 
-    assertThat(feed.interruptions.poll(SCALED_TEN_MINUTES.toMillis(), TimeUnit.MILLISECONDS))
-        .as("no GOAWAY or other interruption while probing")
-        .isNull();
+    assertNoInterruptionForTenScaledMinutes("while probing");
 
     assertThat(fake.probes.size()).isGreaterThanOrEqualTo(4);
     assertStillTheSameLiveStream();
+  }
+
+  private void subscribeAndAwaitTheSnapshot(GrpcSettings settings) {
+    adapter =
+        GrpcCentralServer.create(
+            settings, InProcessCentral.BROKER, Clock.systemUTC(), new SplittableRandom(1));
+    adapter.statusSource().subscribe(feed);
+    await("snapshot").until(feed.updates::poll, Objects::nonNull);
+  }
+
+  private void assertNoInterruptionForTenScaledMinutes(String when) throws InterruptedException {
+    assertThat(feed.interruptions.poll(SCALED_TEN_MINUTES.toMillis(), TimeUnit.MILLISECONDS))
+        .as("no GOAWAY or other interruption " + when)
+        .isNull();
   }
 
   private void assertStillTheSameLiveStream() throws InterruptedException {

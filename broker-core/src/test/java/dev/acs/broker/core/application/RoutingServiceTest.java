@@ -48,6 +48,11 @@ class RoutingServiceTest {
   private final List<RoutingDecision> decisions = new ArrayList<>();
   private final AtomicLong nanos = new AtomicLong();
 
+  /** A router whose random choices repeat from run to run. */
+  private static MessageRouter randomRouter() {
+    return new MessageRouter(new RandomRoutingPolicy(new SplittableRandom(1)));
+  }
+
   private RoutingService serviceWith(RecordingOutboundPublisher publisher) {
     RoutingObserver observer =
         new RoutingObserver() {
@@ -59,12 +64,7 @@ class RoutingServiceTest {
         };
     RoutingService service =
         new RoutingService(
-            BROKER,
-            registry,
-            new MessageRouter(new RandomRoutingPolicy(new SplittableRandom(1))),
-            publisher,
-            observer,
-            () -> nanos.addAndGet(1_000));
+            BROKER, registry, randomRouter(), publisher, observer, () -> nanos.addAndGet(1_000));
     input.start(service);
     return service;
   }
@@ -108,7 +108,7 @@ class RoutingServiceTest {
         new RoutingService(
             BROKER,
             registry,
-            new MessageRouter(new RandomRoutingPolicy(new SplittableRandom(1))),
+            randomRouter(),
             message -> {
               throw new IllegalStateException("channel closed");
             },
@@ -158,53 +158,48 @@ class RoutingServiceTest {
 
   @Test
   void routedByHeadersOnly_leaveOutPolicyAndReason_butDeadLettersKeepTheirReason() {
-    registry.apply(AgentStatusUpdate.snapshot(List.of(idle("agent_7"))));
-    RecordingOutboundPublisher publisher = RecordingOutboundPublisher.manual();
-    RoutingService service =
-        RoutingService.builder(
-                BROKER,
-                registry,
-                new MessageRouter(new RandomRoutingPolicy(new SplittableRandom(1))),
-                publisher)
-            .decisionHeaders(DecisionHeaders.ROUTED_BY)
-            .build();
-    input.start(service);
+    List<OutboundMessage> published =
+        routeOneMessageAndOneDeadLetterWith(DecisionHeaders.ROUTED_BY);
 
-    input.offer(Messages.fromFrontend("k3x9qa", "web_1a2b3c4d"), Map.of());
-    input.offer(Messages.fromAgent(MessageType.PAUSE_AGENT, "m2", "web_1", "a"), Map.of());
-
-    assertThat(publisher.published().get(0).headers()).containsOnlyKeys("x-routed-by");
-    assertThat(publisher.published().get(1).destination()).isEqualTo(Destination.DEAD_LETTER);
-    assertThat(publisher.published().get(1).headers())
-        .containsKeys("x-routed-by", "x-dead-letter-reason", "x-dead-letter-detail");
+    assertThat(published.get(0).headers()).containsOnlyKeys("x-routed-by");
+    assertKeepsItsDeadLetterReason(published.get(1));
   }
 
   @Test
   void noDecisionHeaders_leaveServerMessagesBare_butDeadLettersKeepTheirReason() {
-    registry.apply(AgentStatusUpdate.snapshot(List.of(idle("agent_7"))));
-    RecordingOutboundPublisher publisher = RecordingOutboundPublisher.manual();
-    RoutingService service =
-        RoutingService.builder(
-                BROKER,
-                registry,
-                new MessageRouter(new RandomRoutingPolicy(new SplittableRandom(1))),
-                publisher)
-            .decisionHeaders(DecisionHeaders.NONE)
-            .build();
-    input.start(service);
+    List<OutboundMessage> published = routeOneMessageAndOneDeadLetterWith(DecisionHeaders.NONE);
 
-    input.offer(Messages.fromFrontend("k3x9qa", "web_1a2b3c4d"), Map.of());
-    input.offer(Messages.fromAgent(MessageType.PAUSE_AGENT, "m2", "web_1", "a"), Map.of());
-
-    OutboundMessage toServer = publisher.published().get(0);
+    OutboundMessage toServer = published.get(0);
     assertThat(toServer.destination()).isEqualTo(Destination.SERVER);
     assertThat(toServer.headers()).isEmpty();
     assertThat(toServer.messageId()).isEqualTo("k3x9qa");
     assertThat(FlatDocument.decode(toServer.body()))
         .containsEntry("receiver_id", "agent_7")
         .containsEntry("routing_status", "routed");
-    assertThat(publisher.published().get(1).destination()).isEqualTo(Destination.DEAD_LETTER);
-    assertThat(publisher.published().get(1).headers())
+    assertKeepsItsDeadLetterReason(published.get(1));
+  }
+
+  /**
+   * Routes a frontend message to the one idle agent, then a control message that can only be
+   * dead-lettered, through a service built with {@code headers}; returns what was published.
+   */
+  private List<OutboundMessage> routeOneMessageAndOneDeadLetterWith(DecisionHeaders headers) {
+    registry.apply(AgentStatusUpdate.snapshot(List.of(idle("agent_7"))));
+    RecordingOutboundPublisher publisher = RecordingOutboundPublisher.manual();
+    input.start(
+        RoutingService.builder(BROKER, registry, randomRouter(), publisher)
+            .decisionHeaders(headers)
+            .build());
+
+    input.offer(Messages.fromFrontend("k3x9qa", "web_1a2b3c4d"), Map.of());
+    input.offer(Messages.fromAgent(MessageType.PAUSE_AGENT, "m2", "web_1", "a"), Map.of());
+    return publisher.published();
+  }
+
+  /** Dead letters carry who routed them and why, whatever the decision-header setting. */
+  private static void assertKeepsItsDeadLetterReason(OutboundMessage message) {
+    assertThat(message.destination()).isEqualTo(Destination.DEAD_LETTER);
+    assertThat(message.headers())
         .containsKeys("x-routed-by", "x-dead-letter-reason", "x-dead-letter-detail");
   }
 
@@ -333,12 +328,7 @@ class RoutingServiceTest {
             });
     RoutingService service =
         new RoutingService(
-            BROKER,
-            registry,
-            new MessageRouter(new RandomRoutingPolicy(new SplittableRandom(1))),
-            publisher,
-            RoutingObserver.NONE,
-            System::nanoTime);
+            BROKER, registry, randomRouter(), publisher, RoutingObserver.NONE, System::nanoTime);
 
     service.handle(message);
 

@@ -20,9 +20,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MessageRouterTest {
 
@@ -42,24 +45,20 @@ class MessageRouterTest {
     assertThat(deliver.explicitReceiver()).isTrue();
   }
 
-  @Test
-  void explicitReceiver_notRoutable_isReplacedByAChoice() {
+  @ParameterizedTest(name = "receiver {0} in {1}")
+  @MethodSource("receiversNotAvailable")
+  void explicitReceiver_notAvailable_isReplacedByAChoice(String receiver, AgentView view) {
     RoutingDecision decision =
-        router.decide(
-            Messages.fromAgent(MessageType.TEXT, "m1", "a", "b"),
-            view(idle("a"), offline("b"), idle("c")));
+        router.decide(Messages.fromAgent(MessageType.TEXT, "m1", "a", receiver), view);
 
-    assertThat(delivered(decision)).isEqualTo("c");
-    assertThat(((RoutingDecision.Deliver) decision).explicitReceiver()).isFalse();
+    assertChosenByThePolicy(decision, "c");
   }
 
-  @Test
-  void explicitReceiver_unknown_isReplacedByAChoice() {
-    RoutingDecision decision =
-        router.decide(
-            Messages.fromAgent(MessageType.TEXT, "m1", "a", "ghost"), view(idle("a"), idle("c")));
-
-    assertThat(delivered(decision)).isEqualTo("c");
+  /** A receiver that is offline, and one the registry has never heard of. */
+  static Stream<Arguments> receiversNotAvailable() {
+    return Stream.of(
+        Arguments.of("b", view(idle("a"), offline("b"), idle("c"))),
+        Arguments.of("ghost", view(idle("a"), idle("c"))));
   }
 
   @Test
@@ -73,8 +72,7 @@ class MessageRouterTest {
 
     RoutingDecision decision = router.decide(message, view(idle("a"), idle("b")));
 
-    assertThat(delivered(decision)).isEqualTo("b");
-    assertThat(((RoutingDecision.Deliver) decision).explicitReceiver()).isFalse();
+    assertChosenByThePolicy(decision, "b");
   }
 
   @Test
@@ -191,6 +189,12 @@ class MessageRouterTest {
   private static String delivered(RoutingDecision decision) {
     assertThat(decision).isInstanceOf(RoutingDecision.Deliver.class);
     return ((RoutingDecision.Deliver) decision).agent().id().value();
+  }
+
+  /** The message goes to {@code agent}, picked by the policy, not taken from its receiver. */
+  private static void assertChosenByThePolicy(RoutingDecision decision, String agent) {
+    assertThat(delivered(decision)).isEqualTo(agent);
+    assertThat(((RoutingDecision.Deliver) decision).explicitReceiver()).isFalse();
   }
 
   private static AgentView view(Agent... agents) {
