@@ -113,16 +113,13 @@ public final class AgentView {
     int[] filled = new int[tierSize.length];
     AgentId[] ids = new AgentId[available];
     long[] positions = new long[available * HashRing.POINTS_PER_AGENT];
-    int[] ownerIndex = new int[positions.length];
     int next = 0;
     for (int owner = 0; owner < available; owner++) {
       Agent agent = routable[owner];
       int tier = availability.tierOf(agent.state());
       byTier[tier][filled[tier]++] = agent;
       ids[owner] = agent.id();
-      int from = next;
       next = HashRing.positionsOf(agent.id(), positions, next);
-      Arrays.fill(ownerIndex, from, next, owner);
     }
     AgentTier[] tiers = new AgentTier[byTier.length];
     for (int tier = 0; tier < tiers.length; tier++) {
@@ -134,7 +131,7 @@ public final class AgentView {
         availability,
         map,
         tiers,
-        RingPoints.of(positions, ownerIndex, ids, next));
+        RingPoints.of(positions, HashRing.POINT_SHIFT, ids, next));
   }
 
   /**
