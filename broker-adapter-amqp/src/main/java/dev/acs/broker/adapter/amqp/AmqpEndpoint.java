@@ -193,6 +193,8 @@ abstract class AmqpEndpoint {
     QueueTopology.apply(channel, settings);
   }
 
+  // restore() catches and reports every failure itself, so the future holds nothing to look at.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private void scheduleRestore(Duration delay) {
     if (closed || !restoreScheduled.compareAndSet(false, true)) {
       return;

@@ -77,6 +77,8 @@ final class DeadLetters {
   }
 
   /** Republishes unreadable input to the dead-letter queue, then acks it; requeues on failure. */
+  // The completion settles the input itself; ack and requeue report a lost channel on their own.
+  @SuppressWarnings("FutureReturnValueIgnored")
   void deadLetter(
       byte[] body,
       AMQP.BasicProperties original,

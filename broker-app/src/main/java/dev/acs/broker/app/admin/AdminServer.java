@@ -178,23 +178,19 @@ public final class AdminServer implements LifecycleParticipant {
       }
       String path = exchange.getRequestURI().getPath();
       switch (path) {
-        case "/metrics":
-          send(exchange, 200, PROMETHEUS_TEXT, metrics.get().getBytes(StandardCharsets.UTF_8));
-          break;
-        case "/health/live":
-          sendJson(exchange, 200, status.liveDocument());
-          break;
-        case "/health/ready":
+        case "/metrics" ->
+            send(exchange, 200, PROMETHEUS_TEXT, metrics.get().getBytes(StandardCharsets.UTF_8));
+        case "/health/live" -> sendJson(exchange, 200, status.liveDocument());
+        case "/health/ready" -> {
           Readiness.Report report = status.readiness();
           sendJson(exchange, report.ready() ? 200 : 503, status.readyDocument(report));
-          break;
-        case "/agents":
-          sendJson(exchange, 200, status.agentsDocument());
-          break;
-        default:
+        }
+        case "/agents" -> sendJson(exchange, 200, status.agentsDocument());
+        default -> {
           Map<String, Object> notFound = error("no such path: " + path);
           notFound.put("paths", PATHS);
           sendJson(exchange, 404, notFound);
+        }
       }
     } catch (RuntimeException failure) {
       LOG.warn("Admin request {} failed: {}", exchange.getRequestURI(), failure.toString());

@@ -154,8 +154,8 @@ public final class BrokerStatus implements LifecycleParticipant {
   }
 
   /**
-   * The {@code /agents} document of a view, each agent with {@code suspected}: why the broker
-   * believes it dead although the server lists it (see {@code docs/interop.md}), or null.
+   * The {@code /agents} document of a view, each agent with a field {@code "suspected"}: why the
+   * broker believes it dead although the server lists it (see {@code docs/interop.md}), or null.
    */
   public static Map<String, Object> agentsDocument(
       AgentView view, OutstandingWork work, Map<AgentId, String> suspects) {

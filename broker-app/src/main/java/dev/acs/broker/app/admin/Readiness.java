@@ -129,14 +129,11 @@ public final class Readiness {
   }
 
   private static Check lifecycle(Phase phase) {
-    switch (phase) {
-      case STARTING:
-        return new Check(LIFECYCLE, false, "starting up");
-      case STOPPING:
-        return new Check(LIFECYCLE, false, "shutting down");
-      default:
-        return new Check(LIFECYCLE, true, "consuming");
-    }
+    return switch (phase) {
+      case STARTING -> new Check(LIFECYCLE, false, "starting up");
+      case STOPPING -> new Check(LIFECYCLE, false, "shutting down");
+      default -> new Check(LIFECYCLE, true, "consuming");
+    };
   }
 
   private static Check registration(GrpcHealth grpc) {

@@ -84,8 +84,7 @@ public final class BrokerCli implements Callable<Integer> {
     // Every option that declares "Env: NAME" falls back on that variable, in every command.
     commandLine.setDefaultValueProvider(defaults);
     commandLine.setParameterExceptionHandler(BrokerCli::onParameterException);
-    commandLine.setExecutionExceptionHandler(
-        (failure, failed, parseResult) -> onFailure(failure, failed));
+    commandLine.setExecutionExceptionHandler((failure, failed, parseResult) -> onFailure(failure));
     return commandLine;
   }
 
@@ -107,7 +106,7 @@ public final class BrokerCli implements Callable<Integer> {
     return EXIT_USAGE;
   }
 
-  private static int onFailure(Exception failure, CommandLine failed) {
+  private static int onFailure(Exception failure) {
     if (failure instanceof ParameterException parameterProblem) {
       return onParameterException(parameterProblem, new String[0]);
     }

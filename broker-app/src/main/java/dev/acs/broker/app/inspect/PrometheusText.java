@@ -24,7 +24,7 @@ final class PrometheusText {
 
   static PrometheusText parse(String text) {
     List<Sample> samples = new ArrayList<>();
-    for (String rawLine : text.split("\n")) {
+    for (String rawLine : text.lines().toList()) {
       String line = rawLine.strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
@@ -79,7 +79,7 @@ final class PrometheusText {
       name = line.substring(0, space);
       rest = line.substring(space + 1).strip();
     }
-    String number = rest.split("\\s+")[0];
+    String number = rest.split("\\s+", 2)[0];
     double value;
     try {
       value = Double.parseDouble(number.replace("+Inf", "Infinity").replace("-Inf", "-Infinity"));

@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -109,7 +111,7 @@ public final class BrokerGauges {
   private static final class AgentCounts {
     private final AgentRegistry registry;
     private AgentView counted;
-    private int[] byState = new int[AgentState.values().length];
+    private Map<AgentState, Integer> byState = new EnumMap<>(AgentState.class);
 
     AgentCounts(AgentRegistry registry) {
       this.registry = registry;
@@ -119,7 +121,7 @@ public final class BrokerGauges {
 
     synchronized double count(AgentState state) {
       refresh();
-      return byState[state.ordinal()];
+      return byState.getOrDefault(state, 0);
     }
 
     synchronized double available() {
@@ -136,9 +138,9 @@ public final class BrokerGauges {
     }
 
     private void recount(AgentView view) {
-      int[] fresh = new int[AgentState.values().length];
+      Map<AgentState, Integer> fresh = new EnumMap<>(AgentState.class);
       for (Agent agent : view.agents()) {
-        fresh[agent.state().ordinal()]++;
+        fresh.merge(agent.state(), 1, Integer::sum);
       }
       byState = fresh;
     }

@@ -53,7 +53,7 @@ public final class AgentView {
       available += tier.size();
     }
     this.availableCount = available;
-    this.ring = new HashRing(points, available);
+    this.ring = new HashRing(points, agents, available);
   }
 
   /** A view with no agents, as the registry holds before its first snapshot. */
@@ -95,7 +95,7 @@ public final class AgentView {
       }
     }
     AgentTier[] tiers = new AgentTier[grouped.size()];
-    Agent[] routable = new Agent[available];
+    AgentId[] routable = new AgentId[available];
     long[] positions = new long[available * HashRing.POINTS_PER_AGENT];
     int[] ownerIndex = new int[positions.length];
     int next = 0;
@@ -106,9 +106,9 @@ public final class AgentView {
       tiers[tier] = AgentTier.ofSorted(members);
       for (Agent member : members) {
         int from = next;
-        next = HashRing.positionsOf(member, positions, next);
+        next = HashRing.positionsOf(member.id(), positions, next);
         Arrays.fill(ownerIndex, from, next, owner);
-        routable[owner++] = member;
+        routable[owner++] = member.id();
       }
     }
     return new AgentView(
@@ -205,13 +205,11 @@ public final class AgentView {
       if (after != null && is >= 0) {
         nextTiers[is] = nextTiers[is].with(after);
       }
-      if (after != null && was < 0 && is >= 0) {
-        HashRing.addPoints(ring, after);
-      } else if (before != null && was >= 0 && is < 0) {
-        HashRing.removePoints(ring, before);
-      } else if (after != null && was >= 0) {
-        // Still routable: the points stay where they are and only learn the agent's new record.
-        HashRing.replaceOwner(ring, after);
+      // Points hold ids, so an agent that stays routable (busy <-> idle) leaves the ring alone.
+      if (was < 0 && is >= 0) {
+        HashRing.addPoints(ring, change.id());
+      } else if (was >= 0 && is < 0) {
+        HashRing.removePoints(ring, change.id());
       }
     }
     return new AgentView(nextVersion, at, availability, map, nextTiers, ring.build());

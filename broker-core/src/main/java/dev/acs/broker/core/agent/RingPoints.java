@@ -4,15 +4,18 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The points of a consistent-hash ring: pairs of a 64-bit position and the agent that owns it (the
- * current record, so a lookup needs no second search), ordered by position (unsigned) and then by
- * the owner's id, held in a persistent radix trie of fixed depth: 256 × 256 buckets by the top 16
- * bits of the position, each bucket a small sorted array. Positions are uniform hashes, so buckets
- * stay even (about 25 points at 100,000 agents × 16 points) and no balancing is needed. An {@link
- * Editor} copies the top array once per batch, each touched middle array once, and each touched
- * bucket per point; everything else is shared. Occupancy bitmaps at both levels find the next
- * non-empty bucket in a few word operations, so a lookup costs the same on a sparse ring and a full
- * one. Immutable once built.
+ * The points of a consistent-hash ring: pairs of a 64-bit position and the id of the agent that
+ * owns it, ordered by position (unsigned) and then by the owner's id, held in a persistent radix
+ * trie of fixed depth: 256 × 256 buckets by the top 16 bits of the position, each bucket a small
+ * sorted array. Positions are uniform hashes, so buckets stay even (about 25 points at 100,000
+ * agents × 16 points) and no balancing is needed. An {@link Editor} copies the top array once per
+ * batch, each touched middle array once, and each touched bucket per point; everything else is
+ * shared. Occupancy bitmaps at both levels find the next non-empty bucket in a few word operations,
+ * so a lookup costs the same on a sparse ring and a full one. Immutable once built.
+ *
+ * <p>Points hold ids, not agent records: a point depends only on its agent's id, so an agent that
+ * changes state but stays routable (busy ↔ idle, the most common update by far) leaves the ring
+ * untouched; {@link HashRing} resolves the id to the view's current record at lookup time.
  *
  * <p>Longer than the project's ~350 lines on purpose: the two-level trie, its bulk build, its
  * lookups and its {@link Editor} share one memory layout (the arrays, the occupancy bitmaps, the
@@ -36,7 +39,7 @@ final class RingPoints {
   }
 
   /** The ring of exactly these points, given in any order without duplicates. */
-  static RingPoints of(long[] positions, Agent[] owners, int length) {
+  static RingPoints of(long[] positions, AgentId[] owners, int length) {
     int[] ownerIndex = new int[length];
     for (int i = 0; i < length; i++) {
       ownerIndex[i] = i;
@@ -54,7 +57,7 @@ final class RingPoints {
    * scattering references at random into arrays of millions of slots cost more in cache misses and
    * GC card marking than everything else in building the view (0.5–0.9 s at 100,000 agents).
    */
-  static RingPoints of(long[] positions, int[] ownerIndex, Agent[] agents, int length) {
+  static RingPoints of(long[] positions, int[] ownerIndex, AgentId[] agents, int length) {
     int[] groupStart = new int[FAN + 1];
     for (int i = 0; i < length; i++) {
       groupStart[(int) (positions[i] >>> 56) + 1]++;
@@ -87,7 +90,7 @@ final class RingPoints {
       long[] bits = new long[WORDS];
       for (int m = 0; m < FAN; m++) {
         if (bucketSize[m] > 0) {
-          leaves[m] = new Leaf(new long[bucketSize[m]], new Agent[bucketSize[m]]);
+          leaves[m] = new Leaf(new long[bucketSize[m]], new AgentId[bucketSize[m]]);
           set(bits, m);
           bucketSize[m] = 0; // reused as the fill count below
         }
@@ -118,10 +121,10 @@ final class RingPoints {
    * Sorts one bucket by position, then owner id. Owners are looked at only when positions tie:
    * reading an agent per comparison (a cache miss each) made this sort most of the bulk build.
    */
-  private static void insertionSort(long[] positions, Agent[] owners) {
+  private static void insertionSort(long[] positions, AgentId[] owners) {
     for (int i = 1; i < positions.length; i++) {
       long position = positions[i];
-      Agent owner = owners[i];
+      AgentId owner = owners[i];
       int j = i - 1;
       while (j >= 0 && after(positions[j], owners[j], position, owner)) {
         positions[j + 1] = positions[j];
@@ -133,18 +136,14 @@ final class RingPoints {
     }
   }
 
-  private static boolean after(long p1, Agent o1, long p2, Agent o2) {
+  private static boolean after(long p1, AgentId o1, long p2, AgentId o2) {
     int order = Long.compareUnsigned(p1, p2);
-    return order > 0 || (order == 0 && o1.id().compareTo(o2.id()) > 0);
+    return order > 0 || (order == 0 && o1.compareTo(o2) > 0);
   }
 
   private static int compare(long p1, AgentId o1, long p2, AgentId o2) {
     int order = Long.compareUnsigned(p1, p2);
     return order != 0 ? order : o1.compareTo(o2);
-  }
-
-  private static int compare(long p1, Agent o1, long p2, Agent o2) {
-    return compare(p1, o1.id(), p2, o2.id());
   }
 
   private static void set(long[] bits, int index) {
@@ -182,7 +181,7 @@ final class RingPoints {
    * The owner of the first point at or after {@code position} (wrapping around) whose owner is not
    * {@code excluded}; {@code null} when there is none.
    */
-  @Nullable Agent owner(long position, @Nullable AgentId excluded) {
+  @Nullable AgentId owner(long position, @Nullable AgentId excluded) {
     if (count == 0) {
       return null;
     }
@@ -194,7 +193,7 @@ final class RingPoints {
       Leaf leaf = mid.leaves[m];
       if (leaf != null) {
         for (int i = leaf.ceiling(position); i < leaf.owners.length; i++) {
-          if (excluded == null || !leaf.owners[i].id().equals(excluded)) {
+          if (excluded == null || !leaf.owners[i].equals(excluded)) {
             return leaf.owners[i];
           }
           visited++;
@@ -216,8 +215,8 @@ final class RingPoints {
         continue;
       }
       Leaf leaf = current.leaves[found];
-      for (Agent candidate : leaf.owners) {
-        if (excluded == null || !candidate.id().equals(excluded)) {
+      for (AgentId candidate : leaf.owners) {
+        if (excluded == null || !candidate.equals(excluded)) {
           return candidate;
         }
         visited++;
@@ -228,11 +227,11 @@ final class RingPoints {
   }
 
   /** The same owner as {@link #owner} by a scan of every point; the naive model for tests. */
-  @Nullable Agent ownerByScan(long position, @Nullable AgentId excluded) {
+  @Nullable AgentId ownerByScan(long position, @Nullable AgentId excluded) {
     long bestPosition = 0;
-    Agent best = null;
+    AgentId best = null;
     long lowestPosition = 0;
-    Agent lowest = null;
+    AgentId lowest = null;
     for (Mid mid : top) {
       if (mid == null) {
         continue;
@@ -243,8 +242,8 @@ final class RingPoints {
         }
         for (int i = 0; i < leaf.owners.length; i++) {
           long p = leaf.positions[i];
-          Agent o = leaf.owners[i];
-          if (o.id().equals(excluded)) {
+          AgentId o = leaf.owners[i];
+          if (o.equals(excluded)) {
             continue;
           }
           if (lowest == null || compare(p, o, lowestPosition, lowest) < 0) {
@@ -269,10 +268,13 @@ final class RingPoints {
 
   /** Collects additions and removals and copies each touched node once per batch. */
   static final class Editor {
+    private static final boolean[] NOTHING_COPIED = new boolean[0];
+
     private final RingPoints base;
     private @Nullable Mid @Nullable [] top;
     private long[] topBits;
-    private final boolean[] midCopied = new boolean[FAN];
+    // Allocated with the top array's copy, so a batch that changes nothing allocates nothing.
+    private boolean[] midCopied = NOTHING_COPIED;
     private int count;
 
     private Editor(RingPoints base) {
@@ -288,6 +290,7 @@ final class RingPoints {
         own = base.top.clone();
         top = own;
         topBits = base.topBits.clone();
+        midCopied = new boolean[FAN];
       }
       return own;
     }
@@ -309,25 +312,25 @@ final class RingPoints {
     }
 
     /** Adds a point; adding one that is there already changes nothing. */
-    void add(long position, Agent owner) {
+    void add(long position, AgentId owner) {
       int t = (int) (position >>> 56);
       int m = (int) (position >>> 48) & (FAN - 1);
       Mid mid = mutableMid(t);
       Leaf leaf = mid.leaves[m];
       if (leaf == null) {
-        mid.leaves[m] = new Leaf(new long[] {position}, new Agent[] {owner});
+        mid.leaves[m] = new Leaf(new long[] {position}, new AgentId[] {owner});
         set(mid.bits, m);
         count++;
         return;
       }
-      int at = leaf.find(position, owner.id());
+      int at = leaf.find(position, owner);
       if (at >= 0) {
         return;
       }
       int insert = -at - 1;
       int n = leaf.positions.length;
       long[] positions = new long[n + 1];
-      Agent[] owners = new Agent[n + 1];
+      AgentId[] owners = new AgentId[n + 1];
       System.arraycopy(leaf.positions, 0, positions, 0, insert);
       System.arraycopy(leaf.owners, 0, owners, 0, insert);
       positions[insert] = position;
@@ -365,31 +368,12 @@ final class RingPoints {
         return;
       }
       long[] positions = new long[n - 1];
-      Agent[] owners = new Agent[n - 1];
+      AgentId[] owners = new AgentId[n - 1];
       System.arraycopy(leaf.positions, 0, positions, 0, at);
       System.arraycopy(leaf.owners, 0, owners, 0, at);
       System.arraycopy(leaf.positions, at + 1, positions, at, n - 1 - at);
       System.arraycopy(leaf.owners, at + 1, owners, at, n - 1 - at);
       mid.leaves[m] = new Leaf(positions, owners);
-    }
-
-    /** Points the existing point at a newer record of its owner (same id, same position). */
-    void replace(long position, Agent owner) {
-      int t = (int) (position >>> 56);
-      int m = (int) (position >>> 48) & (FAN - 1);
-      Mid current = top != null ? top[t] : base.top[t];
-      if (current == null || current.leaves[m] == null) {
-        return;
-      }
-      int at = current.leaves[m].find(position, owner.id());
-      if (at < 0) {
-        return;
-      }
-      Mid mid = mutableMid(t);
-      Leaf leaf = mid.leaves[m];
-      Agent[] owners = leaf.owners.clone();
-      owners[at] = owner;
-      mid.leaves[m] = new Leaf(leaf.positions, owners);
     }
 
     /** The ring with every change of this batch. */
@@ -410,9 +394,9 @@ final class RingPoints {
 
   private static final class Leaf {
     final long[] positions;
-    final Agent[] owners;
+    final AgentId[] owners;
 
-    Leaf(long[] positions, Agent[] owners) {
+    Leaf(long[] positions, AgentId[] owners) {
       this.positions = positions;
       this.owners = owners;
     }
@@ -440,7 +424,7 @@ final class RingPoints {
         int mid = (low + high) >>> 1;
         int order = Long.compareUnsigned(positions[mid], position);
         if (order == 0) {
-          order = owners[mid].id().compareTo(owner);
+          order = owners[mid].compareTo(owner);
         }
         if (order < 0) {
           low = mid + 1;

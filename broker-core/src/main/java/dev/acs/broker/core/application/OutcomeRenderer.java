@@ -186,14 +186,10 @@ final class OutcomeRenderer {
 
   /** The decision headers of a message to the server, as {@link #headers} asks. */
   private Map<String, String> serverHeaders(RoutingDecision decision) {
-    switch (headers) {
-      case NONE:
-        return Map.of();
-      case ROUTED_BY:
-        return routedByOnly;
-      case FULL:
-        return fullHeaders(decision.reason());
-    }
-    throw new IllegalStateException("no headers for " + headers);
+    return switch (headers) {
+      case NONE -> Map.of();
+      case ROUTED_BY -> routedByOnly;
+      case FULL -> fullHeaders(decision.reason());
+    };
   }
 }

@@ -10,10 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -55,7 +57,10 @@ final class ParkingLot {
   private final Executor releases;
   private final Exit exit;
   private final Object lock = new Object();
-  private final LinkedList<Parked> parked = new LinkedList<>();
+  // Arrival order with O(1) removal of a message that times out or is released, and a count per
+  // conversation, so that neither a new message nor a timeout scans everything parked.
+  private final LinkedHashSet<Parked> parked = new LinkedHashSet<>();
+  private final Map<String, Integer> parkedPerConversation = new HashMap<>();
 
   /**
    * A lot whose messages wait {@code parkTimeout} on {@code scheduler} (null when nothing ever
@@ -104,7 +109,7 @@ final class ParkingLot {
         return new Offer(current, false);
       }
       Parked waiting = new Parked(message, key, receivedAt, clock.instant());
-      parked.addLast(waiting);
+      add(waiting);
       inFlight.begin();
       DelayScheduler timer = Objects.requireNonNull(scheduler, "a parking message needs a timer");
       waiting.timeout = timer.schedule(parkTimeout, () -> timedOut(waiting));
@@ -129,7 +134,7 @@ final class ParkingLot {
     synchronized (lock) {
       return parked.isEmpty()
           ? Optional.empty()
-          : Optional.of(Duration.between(parked.getFirst().parkedAt, clock.instant()));
+          : Optional.of(Duration.between(parked.iterator().next().parkedAt, clock.instant()));
     }
   }
 
@@ -139,6 +144,7 @@ final class ParkingLot {
     synchronized (lock) {
       released = new ArrayList<>(parked);
       parked.clear();
+      parkedPerConversation.clear();
     }
     for (Parked waiting : released) {
       waiting.timeout.cancel();
@@ -179,6 +185,7 @@ final class ParkingLot {
           continue;
         }
         waiting.remove();
+        forget(next.key);
         next.timeout.cancel();
         released.add(new Released(next, decision));
       }
@@ -195,12 +202,21 @@ final class ParkingLot {
   }
 
   private boolean hasParked(String key) {
-    for (Parked waiting : parked) {
-      if (key.equals(waiting.key)) {
-        return true;
-      }
+    return parkedPerConversation.containsKey(key);
+  }
+
+  private void add(Parked waiting) {
+    parked.add(waiting);
+    if (waiting.key != null) {
+      parkedPerConversation.merge(waiting.key, 1, Integer::sum);
     }
-    return false;
+  }
+
+  private void forget(@Nullable String key) {
+    if (key != null) {
+      parkedPerConversation.computeIfPresent(
+          key, (ignored, count) -> count == 1 ? null : count - 1);
+    }
   }
 
   private void timedOut(Parked waiting) {
@@ -215,6 +231,7 @@ final class ParkingLot {
         return;
       }
       parked.remove(waiting);
+      forget(waiting.key);
     }
     // Through the same executor as the releases, so a conversation's messages keep their order.
     releases.execute(

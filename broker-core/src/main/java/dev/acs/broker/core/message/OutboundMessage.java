@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param headers string headers such as {@code x-routing-reason}
  * @param messageId the {@code message_id}, for logs and tracing; {@code null} when absent
  */
+// The body is an array on purpose: it is published as it is, once, and a copy per message would
+// cost the hot path; nothing compares outbound messages, so the array's identity equality is moot.
+@SuppressWarnings("ArrayRecordComponent")
 public record OutboundMessage(
     Destination destination, byte[] body, Map<String, String> headers, @Nullable String messageId) {
 

@@ -14,9 +14,11 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -45,10 +47,16 @@ import org.jspecify.annotations.Nullable;
  * {@code last_seen}. A suspected agent is either demoted below every healthy agent or not routed to
  * at all ({@link Mode}); {@link #healthyView} gives the view without suspects.
  *
+ * <p>Costs (issue 13): an update settles the agents it lists and those whose deadline the time has
+ * passed ({@link SuspicionDeadlines}), in O(k log n) for k of them; only the one-second timer
+ * ({@link #reevaluate}) passes over every agent. The suspects are the same as with a full pass
+ * after every update ({@code AgentSuspicionPropertyTest}).
+ *
  * <p>Thread-safe: the status thread calls {@link #observe}, routing threads {@link #routedTo},
- * {@link #heardFrom} and {@link #healthyView}, a timer {@link #reevaluate}. One class of about 350
- * lines because the two signs share one watch per agent and one evaluation lock, and the view
- * without suspects is cached by the evaluation's generation.
+ * {@link #heardFrom} and {@link #healthyView}, a timer {@link #reevaluate}. One class of about 420
+ * lines because the two signs share one watch per agent and one evaluation lock, the incremental
+ * and the full evaluation share one rule ({@code settle}), and the view without suspects is cached
+ * by the evaluation's generation.
  */
 public final class AgentSuspicion {
 
@@ -114,6 +122,10 @@ public final class AgentSuspicion {
   private final Clock clock;
   private final Map<AgentId, Watch> watches = new ConcurrentHashMap<>();
   private final Object evaluation = new Object();
+  // Guarded by evaluation: the suspects as evaluated, published as suspects when they change.
+  private final TreeMap<AgentId, String> found = new TreeMap<>();
+  // Guarded by evaluation, except SuspicionDeadlines.routed.
+  private final SuspicionDeadlines deadlines = new SuspicionDeadlines();
   private volatile @Nullable Instant serverNow;
   private volatile Map<AgentId, String> suspects = Map.of();
   private volatile long generation;
@@ -136,38 +148,55 @@ public final class AgentSuspicion {
     return settings.mode;
   }
 
-  /** Reads {@code last_seen} and states from a status update (stream, probe or queue). */
+  /**
+   * Reads {@code last_seen} and states from a status update (stream, probe or queue) and settles
+   * the suspicion of the agents it lists, and of those that time has made suspect since: O(k log n)
+   * for k listed agents plus the ones whose suspicion changes, never a pass over the fleet (a full
+   * snapshot lists the fleet, so it pays for it).
+   */
   public void observe(AgentStatusUpdate update) {
     if (settings.mode == Mode.OFF) {
       return;
     }
-    Instant newest = serverNow;
-    Set<AgentId> listed = update.fullSnapshot() ? new HashSet<>() : Set.of();
-    for (Agent agent : update.agents()) {
+    synchronized (evaluation) {
+      Map<AgentId, String> before = suspects;
+      Instant newest = serverNow;
+      Set<AgentId> listed = update.fullSnapshot() ? new HashSet<>() : Set.of();
+      for (Agent agent : update.agents()) {
+        if (update.fullSnapshot()) {
+          listed.add(agent.id());
+        }
+        Instant seen = serverTime(agent.lastSeen());
+        Watch watch = watches.computeIfAbsent(agent.id(), id -> new Watch());
+        synchronized (watch) {
+          if (seen != null && (watch.lastSeen == null || seen.isAfter(watch.lastSeen))) {
+            watch.lastSeen = seen;
+            watch.pendingSinceMillis = -1; // the server heard from it after the work was sent
+          }
+          if (watch.state != agent.state()) {
+            watch.state = agent.state();
+            watch.pendingSinceMillis = -1; // a live agent changes state when it takes work
+          }
+        }
+        if (seen != null && (newest == null || seen.isAfter(newest))) {
+          newest = seen;
+        }
+      }
+      Instant now = newest;
+      serverNow = now;
+      long nowMillis = clock.millis();
+      List<AgentId> changed = new ArrayList<>();
       if (update.fullSnapshot()) {
-        listed.add(agent.id());
+        List<AgentId> gone = new ArrayList<>();
+        watches.keySet().removeIf(id -> !listed.contains(id) && gone.add(id));
+        gone.forEach(id -> settle(id, now, nowMillis, changed));
       }
-      Instant seen = serverTime(agent.lastSeen());
-      Watch watch = watches.computeIfAbsent(agent.id(), id -> new Watch());
-      synchronized (watch) {
-        if (seen != null && (watch.lastSeen == null || seen.isAfter(watch.lastSeen))) {
-          watch.lastSeen = seen;
-          watch.pendingSinceMillis = -1; // the server heard from it after the work was sent
-        }
-        if (watch.state != agent.state()) {
-          watch.state = agent.state();
-          watch.pendingSinceMillis = -1; // a live agent changes state when it takes work
-        }
+      for (Agent agent : update.agents()) {
+        settle(agent.id(), now, nowMillis, changed);
       }
-      if (seen != null && (newest == null || seen.isAfter(newest))) {
-        newest = seen;
-      }
+      catchUp(now, nowMillis, changed);
+      publish(before, changed);
     }
-    if (update.fullSnapshot()) {
-      watches.keySet().retainAll(listed);
-    }
-    serverNow = newest;
-    reevaluate();
   }
 
   /** This broker routed a message to {@code agent}. */
@@ -176,12 +205,18 @@ public final class AgentSuspicion {
       return;
     }
     Watch watch = watches.get(agent);
-    if (watch != null) {
-      synchronized (watch) {
-        if (watch.pendingSinceMillis < 0) {
-          watch.pendingSinceMillis = clock.millis();
-        }
+    if (watch == null) {
+      return;
+    }
+    long since = -1;
+    synchronized (watch) {
+      if (watch.pendingSinceMillis < 0) {
+        watch.pendingSinceMillis = clock.millis();
+        since = watch.pendingSinceMillis;
       }
+    }
+    if (since >= 0) {
+      deadlines.routed(agent, since);
     }
   }
 
@@ -195,64 +230,120 @@ public final class AgentSuspicion {
       watch.pendingSinceMillis = -1;
     }
     if (suspects.containsKey(agent)) {
-      reevaluate();
+      synchronized (evaluation) {
+        Map<AgentId, String> before = suspects;
+        Instant now = serverNow;
+        long nowMillis = clock.millis();
+        List<AgentId> changed = new ArrayList<>();
+        settle(agent, now, nowMillis, changed);
+        catchUp(now, nowMillis, changed);
+        publish(before, changed);
+      }
     }
   }
 
   /**
-   * Recomputes the suspects from what was seen and the time; cheap enough for a timer every second
-   * (one pass over the agents) and logs one line per agent that becomes or stops being suspect.
+   * Recomputes every agent's suspicion from what was seen and the time: one pass over the agents,
+   * for the one-second timer (which also catches a clock that stepped back); logs one line per
+   * agent that becomes or stops being suspect.
    */
   public void reevaluate() {
     if (settings.mode == Mode.OFF) {
       return;
     }
     synchronized (evaluation) {
+      Map<AgentId, String> before = suspects;
       Instant now = serverNow;
       long nowMillis = clock.millis();
-      long unansweredMillis = settings.unanswered.toMillis();
-      Map<AgentId, String> found = new TreeMap<>();
-      for (Map.Entry<AgentId, Watch> entry : watches.entrySet()) {
-        Watch watch = entry.getValue();
-        synchronized (watch) {
-          if (now != null
-              && watch.lastSeen != null
-              && Duration.between(watch.lastSeen, now).compareTo(settings.silence) >= 0) {
-            found.put(entry.getKey(), SILENT);
-          } else if (watch.state == AgentState.IDLE
-              && watch.pendingSinceMillis >= 0
-              && nowMillis - watch.pendingSinceMillis >= unansweredMillis) {
-            found.put(entry.getKey(), UNANSWERED);
-          }
+      List<AgentId> changed = new ArrayList<>();
+      // Drains the deadline queues, so that they stay bounded between updates; the pass below
+      // settles everyone anyway.
+      catchUp(now, nowMillis, changed);
+      for (AgentId id : watches.keySet()) {
+        settle(id, now, nowMillis, changed);
+      }
+      for (AgentId id : new ArrayList<>(found.keySet())) {
+        if (!watches.containsKey(id)) {
+          settle(id, now, nowMillis, changed);
         }
       }
-      Map<AgentId, String> before = suspects;
-      if (found.equals(before)) {
-        return;
-      }
-      for (Map.Entry<AgentId, String> suspect : found.entrySet()) {
-        if (!suspect.getValue().equals(before.get(suspect.getKey()))) {
-          LOG.log(
-              Level.WARNING,
-              "Agent "
-                  + suspect.getKey()
-                  + " is suspected dead ("
-                  + suspect.getValue()
-                  + "); "
-                  + (settings.mode == Mode.EXCLUDE
-                      ? "not routing to it"
-                      : "routing to it only when no healthy agent is available"));
-        }
-      }
-      for (AgentId cleared : before.keySet()) {
-        if (!found.containsKey(cleared)) {
-          LOG.log(Level.INFO, "Agent " + cleared + " shows signs of life again; trusting it");
-        }
-      }
-      suspects = Collections.unmodifiableMap(new LinkedHashMap<>(found));
-      note = describe(found);
-      generation++;
+      publish(before, changed);
     }
+  }
+
+  /**
+   * Sets {@code id}'s suspicion to what its watch says now, arms or disarms its silence deadline,
+   * and adds it to {@code changed} when its reason changed. Under the evaluation lock.
+   */
+  private void settle(AgentId id, @Nullable Instant now, long nowMillis, List<AgentId> changed) {
+    Watch watch = watches.get(id);
+    String reason = null;
+    Instant seen = null;
+    if (watch != null) {
+      synchronized (watch) {
+        seen = watch.lastSeen;
+        if (now != null
+            && seen != null
+            && Duration.between(seen, now).compareTo(settings.silence) >= 0) {
+          reason = SILENT;
+        } else if (watch.state == AgentState.IDLE
+            && watch.pendingSinceMillis >= 0
+            && nowMillis - watch.pendingSinceMillis >= settings.unanswered.toMillis()) {
+          reason = UNANSWERED;
+        }
+      }
+    }
+    if (seen != null && !SILENT.equals(reason)) {
+      deadlines.arm(id, seen);
+    } else {
+      deadlines.disarm(id);
+    }
+    String was = reason == null ? found.remove(id) : found.put(id, reason);
+    if (!Objects.equals(was, reason)) {
+      changed.add(id);
+    }
+  }
+
+  /** Settles the agents that the server's time or the clock made suspect since the last look. */
+  private void catchUp(@Nullable Instant now, long nowMillis, List<AgentId> changed) {
+    if (now != null) {
+      deadlines.silentBy(now, settings.silence, id -> settle(id, now, nowMillis, changed));
+    }
+    deadlines.unansweredBy(
+        nowMillis, settings.unanswered.toMillis(), id -> settle(id, now, nowMillis, changed));
+  }
+
+  /** Logs and publishes what {@code changed} did to the suspects; O(s) when anything did. */
+  private void publish(Map<AgentId, String> before, List<AgentId> changed) {
+    boolean any = false;
+    for (AgentId id : changed) {
+      String reason = found.get(id);
+      if (reason != null && !reason.equals(before.get(id))) {
+        any = true;
+        LOG.log(
+            Level.WARNING,
+            "Agent "
+                + id
+                + " is suspected dead ("
+                + reason
+                + "); "
+                + (settings.mode == Mode.EXCLUDE
+                    ? "not routing to it"
+                    : "routing to it only when no healthy agent is available"));
+      }
+    }
+    for (AgentId id : changed) {
+      if (found.get(id) == null && before.containsKey(id)) {
+        any = true;
+        LOG.log(Level.INFO, "Agent " + id + " shows signs of life again; trusting it");
+      }
+    }
+    if (!any) {
+      return;
+    }
+    suspects = Collections.unmodifiableMap(new LinkedHashMap<>(found));
+    note = describe(found);
+    generation++;
   }
 
   /** The suspected agents with the reason for each, in id order. */

@@ -26,19 +26,15 @@ public final class RoutingPolicies {
    */
   public static RoutingPolicy named(
       String name, OutstandingWork work, RandomGenerator random, boolean waitForStickyAgent) {
-    switch (name) {
-      case StickyRoutingPolicy.NAME:
-        return new StickyRoutingPolicy(work, random, waitForStickyAgent);
-      case RandomRoutingPolicy.NAME:
-        return new RandomRoutingPolicy(random);
-      case RoundRobinRoutingPolicy.NAME:
-        return new RoundRobinRoutingPolicy();
-      case LeastLoadedRoutingPolicy.NAME:
-        return new LeastLoadedRoutingPolicy(work, random);
-      default:
-        throw new IllegalArgumentException(
-            "unknown routing policy '" + name + "'; use one of " + String.join(", ", NAMES));
-    }
+    return switch (name) {
+      case StickyRoutingPolicy.NAME -> new StickyRoutingPolicy(work, random, waitForStickyAgent);
+      case RandomRoutingPolicy.NAME -> new RandomRoutingPolicy(random);
+      case RoundRobinRoutingPolicy.NAME -> new RoundRobinRoutingPolicy();
+      case LeastLoadedRoutingPolicy.NAME -> new LeastLoadedRoutingPolicy(work, random);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown routing policy '" + name + "'; use one of " + String.join(", ", NAMES));
+    };
   }
 
   /** A thread-safe generator for production: each thread draws from its own stream. */

@@ -166,24 +166,22 @@ class PersistentViewPropertyTest {
   void ringPoints_matchAScanOfEveryPoint_throughJoinsAndLeaves(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     RingPoints ring = RingPoints.EMPTY;
-    List<Agent> members = new ArrayList<>();
+    List<AgentId> members = new ArrayList<>();
     for (int step = 0; step < 400; step++) {
       RingPoints.Editor editor = ring.edit();
       int changes = 1 + random.nextInt(5);
       for (int c = 0; c < changes; c++) {
         int roll = random.nextInt(4);
         if (!members.isEmpty() && roll == 0) {
-          Agent gone = members.remove(random.nextInt(members.size()));
+          AgentId gone = members.remove(random.nextInt(members.size()));
           HashRing.removePoints(editor, gone);
         } else if (!members.isEmpty() && roll == 1) {
-          // A newer record of a member: same points, new owner object.
-          int at = random.nextInt(members.size());
-          Agent newer = withState(members.get(at), random);
-          members.set(at, newer);
-          HashRing.replaceOwner(editor, newer);
+          // A member's points added again (an equal id, another object): nothing changes.
+          HashRing.addPoints(
+              editor, AgentId.of(members.get(random.nextInt(members.size())).value()));
         } else {
-          Agent joined = Agents.idle("agent-" + random.nextInt(1_000_000));
-          if (members.stream().noneMatch(m -> m.id().equals(joined.id()))) {
+          AgentId joined = AgentId.of("agent-" + random.nextInt(1_000_000));
+          if (!members.contains(joined)) {
             members.add(joined);
             HashRing.addPoints(editor, joined);
           }
@@ -196,27 +194,73 @@ class PersistentViewPropertyTest {
       assertThat(ring.count()).isEqualTo(members.size() * HashRing.POINTS_PER_AGENT);
       for (int k = 0; k < 50; k++) {
         long position = random.nextLong();
-        AgentId excluded =
-            members.isEmpty() ? null : members.get(random.nextInt(members.size())).id();
-        Agent owner = ring.owner(position, excluded);
+        AgentId excluded = members.isEmpty() ? null : members.get(random.nextInt(members.size()));
+        AgentId owner = ring.owner(position, excluded);
         assertThat(owner).isSameAs(ring.ownerByScan(position, excluded));
         assertThat(ring.owner(position, null)).isSameAs(ring.ownerByScan(position, null));
         if (owner != null) {
           assertThat(members).contains(owner);
+          assertThat(owner).isNotEqualTo(excluded);
         }
       }
     }
     // The incremental ring equals the one built in one go from the same agents.
     long[] positions = new long[members.size() * HashRing.POINTS_PER_AGENT];
-    Agent[] owners = new Agent[positions.length];
+    AgentId[] owners = new AgentId[positions.length];
     int next = 0;
-    for (Agent member : members) {
+    for (AgentId member : members) {
       next = HashRing.pointsOf(member, positions, owners, next);
     }
     RingPoints bulk = RingPoints.of(positions, owners, next);
     for (int k = 0; k < 2_000; k++) {
       long position = random.nextLong();
-      assertThat(bulk.owner(position, null)).isSameAs(ring.owner(position, null));
+      assertThat(bulk.owner(position, null)).isEqualTo(ring.owner(position, null));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {61, 62})
+  void stateChangeWithinRoutableTiers_sharesTheRingPoints_andResolvesTheNewRecord(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Agent> agents = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      agents.add(i % 3 == 0 ? Agents.busy("agent-" + i) : Agents.idle("agent-" + i));
+    }
+    AgentRegistry registry =
+        new AgentRegistry(Availability.preferIdle(), java.time.Clock.systemUTC());
+    registry.apply(AgentStatusUpdate.snapshot(agents));
+    for (int step = 0; step < 200; step++) {
+      AgentView before = registry.view();
+      Agent agent = agents.get(random.nextInt(agents.size()));
+      boolean leaves = random.nextInt(5) == 0;
+      AgentState state =
+          leaves
+              ? AgentState.OFFLINE
+              : before.get(agent.id()).state() == AgentState.IDLE
+                  ? AgentState.BUSY
+                  : AgentState.IDLE;
+      Agent changed = Agents.inState(agent.id().value(), state);
+      AgentView after = registry.apply(AgentStatusUpdate.delta(List.of(changed)));
+
+      boolean routableBefore = before.isAvailable(agent.id());
+      if (routableBefore && !leaves) {
+        // busy <-> idle: not one ring node copied, and the ring answers with the new record.
+        assertThat(after.ring().points()).isSameAs(before.ring().points());
+      } else {
+        assertThat(after.ring().pointCount())
+            .isEqualTo(after.availableCount() * HashRing.POINTS_PER_AGENT);
+      }
+      for (int k = 0; k < 20; k++) {
+        String key = "web_" + random.nextInt(1_000_000);
+        Agent owner = after.ring().owner(key, null);
+        assertThat(owner).isSameAs(after.get(owner.id()));
+        // The same conversation keeps its agent unless that agent left or was the one changed.
+        Agent previous = before.ring().owner(key, null);
+        assertThat(previous).isSameAs(before.get(previous.id()));
+        if (!previous.id().equals(agent.id()) && !(leaves && routableBefore)) {
+          assertThat(owner.id()).isEqualTo(previous.id());
+        }
+      }
     }
   }
 
