@@ -114,8 +114,11 @@ public record AmqpSettings(
               + ", "
               + deadLetterQueue);
     }
-    if (prefetch < 1 || prefetch > 65535) {
-      throw new IllegalArgumentException("prefetch must be 1..65535, was " + prefetch);
+    if (prefetch < 1) {
+      throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
+    }
+    if (prefetch > 65535) {
+      throw new IllegalArgumentException("prefetch must be at most 65535, was " + prefetch);
     }
     if (maxMessageBytes < 2) {
       throw new IllegalArgumentException(
@@ -140,7 +143,8 @@ public record AmqpSettings(
         || heartbeat.toNanosPart() != 0
         || heartbeat.compareTo(Duration.ofSeconds(65_535)) > 0) {
       throw new IllegalArgumentException(
-          "heartbeat must be whole seconds in 0s..65535s (0s turns it off), was " + heartbeat);
+          "RabbitMQ heartbeat must be whole seconds in 0s..65535s (0s turns it off), was "
+              + heartbeat);
     }
     if (trustStore != null && !tls) {
       throw new IllegalArgumentException("a trustStore is set but tls is off");

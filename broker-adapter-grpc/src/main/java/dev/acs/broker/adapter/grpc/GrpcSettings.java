@@ -71,7 +71,7 @@ public record GrpcSettings(
       throw new IllegalArgumentException("gRPC host must not be blank");
     }
     if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("gRPC port must be in 1..65535, got " + port);
+      throw new IllegalArgumentException("gRPC port must be in 1..65535, was " + port);
     }
     if (trustCertificate != null && !tls) {
       throw new IllegalArgumentException(
@@ -94,7 +94,7 @@ public record GrpcSettings(
     }
     if (maxInboundMessageBytes < 1) {
       throw new IllegalArgumentException(
-          "max inbound message size must be positive, got " + maxInboundMessageBytes);
+          "max inbound message size must be positive, was " + maxInboundMessageBytes);
     }
     requirePositive("initial backoff", backoffInitial);
     if (backoffMax.compareTo(backoffInitial) < 0) {
@@ -103,11 +103,11 @@ public record GrpcSettings(
     }
     if (!(backoffMultiplier >= 1.0) || Double.isInfinite(backoffMultiplier)) {
       throw new IllegalArgumentException(
-          "backoff multiplier must be a number >= 1, got " + backoffMultiplier);
+          "backoff multiplier must be a number >= 1, was " + backoffMultiplier);
     }
     if (!(backoffJitter >= 0.0 && backoffJitter < 1.0)) {
       throw new IllegalArgumentException(
-          "backoff jitter must be a fraction in [0, 1), got " + backoffJitter);
+          "backoff jitter must be a fraction in [0, 1), was " + backoffJitter);
     }
   }
 
@@ -281,7 +281,7 @@ public record GrpcSettings(
 
   private static void requirePositive(String what, Duration value) {
     if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(what + " must be positive, got " + value);
+      throw new IllegalArgumentException("gRPC " + what + " must be positive, was " + value);
     }
   }
 }
