@@ -3,6 +3,7 @@ package dev.acs.broker.adapter.grpc;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -135,20 +136,11 @@ public record GrpcSettings(
 
   /** These settings with TLS on, trusting the CAs in {@code trustCertificate} if not null. */
   public GrpcSettings withTls(@Nullable Path trustCertificate) {
-    return new GrpcSettings(
-        host,
-        port,
-        true,
-        trustCertificate,
-        registrationDeadline,
-        livenessInterval,
-        probeDeadline,
-        maxInboundMessageBytes,
-        backoffInitial,
-        backoffMultiplier,
-        backoffJitter,
-        backoffMax,
-        clientCertificate);
+    return with(
+        copy -> {
+          copy.tls = true;
+          copy.trustCertificate = trustCertificate;
+        });
   }
 
   /**
@@ -156,20 +148,7 @@ public record GrpcSettings(
    * on.
    */
   public GrpcSettings withClientCertificate(@Nullable ClientCertificate certificate) {
-    return new GrpcSettings(
-        host,
-        port,
-        tls,
-        trustCertificate,
-        registrationDeadline,
-        livenessInterval,
-        probeDeadline,
-        maxInboundMessageBytes,
-        backoffInitial,
-        backoffMultiplier,
-        backoffJitter,
-        backoffMax,
-        certificate);
+    return with(copy -> copy.clientCertificate = certificate);
   }
 
   /**
@@ -188,75 +167,90 @@ public record GrpcSettings(
 
   /** These settings with another registration deadline. */
   public GrpcSettings withRegistrationDeadline(Duration deadline) {
-    return new GrpcSettings(
-        host,
-        port,
-        tls,
-        trustCertificate,
-        deadline,
-        livenessInterval,
-        probeDeadline,
-        maxInboundMessageBytes,
-        backoffInitial,
-        backoffMultiplier,
-        backoffJitter,
-        backoffMax,
-        clientCertificate);
+    return with(copy -> copy.registrationDeadline = deadline);
   }
 
   /** These settings with another probe period and probe deadline. */
   public GrpcSettings withLiveness(Duration interval, Duration deadline) {
-    return new GrpcSettings(
-        host,
-        port,
-        tls,
-        trustCertificate,
-        registrationDeadline,
-        interval,
-        deadline,
-        maxInboundMessageBytes,
-        backoffInitial,
-        backoffMultiplier,
-        backoffJitter,
-        backoffMax,
-        clientCertificate);
+    return with(
+        copy -> {
+          copy.livenessInterval = interval;
+          copy.probeDeadline = deadline;
+        });
   }
 
   /** These settings with another largest inbound message. */
   public GrpcSettings withMaxInboundMessageBytes(int bytes) {
-    return new GrpcSettings(
-        host,
-        port,
-        tls,
-        trustCertificate,
-        registrationDeadline,
-        livenessInterval,
-        probeDeadline,
-        bytes,
-        backoffInitial,
-        backoffMultiplier,
-        backoffJitter,
-        backoffMax,
-        clientCertificate);
+    return with(copy -> copy.maxInboundMessageBytes = bytes);
   }
 
   /** These settings with another backoff. */
   public GrpcSettings withBackoff(
       Duration initial, double multiplier, double jitter, Duration max) {
-    return new GrpcSettings(
-        host,
-        port,
-        tls,
-        trustCertificate,
-        registrationDeadline,
-        livenessInterval,
-        probeDeadline,
-        maxInboundMessageBytes,
-        initial,
-        multiplier,
-        jitter,
-        max,
-        clientCertificate);
+    return with(
+        copy -> {
+          copy.backoffInitial = initial;
+          copy.backoffMultiplier = multiplier;
+          copy.backoffJitter = jitter;
+          copy.backoffMax = max;
+        });
+  }
+
+  /** These settings with {@code change} applied to a copy, validated again. */
+  private GrpcSettings with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.settings();
+  }
+
+  /** A changeable copy of every value: what the withers change, in one place. */
+  private static final class Copy {
+    private final String host;
+    private final int port;
+    private boolean tls;
+    private @Nullable Path trustCertificate;
+    private Duration registrationDeadline;
+    private Duration livenessInterval;
+    private Duration probeDeadline;
+    private int maxInboundMessageBytes;
+    private Duration backoffInitial;
+    private double backoffMultiplier;
+    private double backoffJitter;
+    private Duration backoffMax;
+    private @Nullable ClientCertificate clientCertificate;
+
+    private Copy(GrpcSettings settings) {
+      host = settings.host;
+      port = settings.port;
+      tls = settings.tls;
+      trustCertificate = settings.trustCertificate;
+      registrationDeadline = settings.registrationDeadline;
+      livenessInterval = settings.livenessInterval;
+      probeDeadline = settings.probeDeadline;
+      maxInboundMessageBytes = settings.maxInboundMessageBytes;
+      backoffInitial = settings.backoffInitial;
+      backoffMultiplier = settings.backoffMultiplier;
+      backoffJitter = settings.backoffJitter;
+      backoffMax = settings.backoffMax;
+      clientCertificate = settings.clientCertificate;
+    }
+
+    private GrpcSettings settings() {
+      return new GrpcSettings(
+          host,
+          port,
+          tls,
+          trustCertificate,
+          registrationDeadline,
+          livenessInterval,
+          probeDeadline,
+          maxInboundMessageBytes,
+          backoffInitial,
+          backoffMultiplier,
+          backoffJitter,
+          backoffMax,
+          clientCertificate);
+    }
   }
 
   /**
