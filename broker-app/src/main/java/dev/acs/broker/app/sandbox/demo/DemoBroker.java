@@ -1,5 +1,7 @@
 package dev.acs.broker.app.sandbox.demo;
 
+import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.grpc.GrpcSettings;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.RoutingPolicies;
 import dev.acs.broker.app.lifecycle.BrokerRunner;
@@ -7,6 +9,7 @@ import dev.acs.broker.app.lifecycle.ShutdownSignal;
 import dev.acs.broker.app.wiring.DaggerBrokerComponent;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
+import dev.acs.broker.core.application.DecisionHeaders;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -54,18 +57,19 @@ final class DemoBroker implements AutoCloseable {
       DemoAmqp amqp, int grpcPort, String routingPolicy, String logLevel) {
     return new BrokerConfig(
         new BrokerIdentity("broker_demo", "Broker-demo"),
-        new BrokerConfig.Grpc("127.0.0.1", grpcPort, false, null),
-        new BrokerConfig.RabbitMq(
-            amqp.host(),
-            amqp.port(),
-            amqp.username(),
-            amqp.password(),
-            amqp.virtualHost(),
-            false,
-            amqp.inputQueue(),
-            amqp.outputQueue(),
-            amqp.deadLetterQueue(),
-            250),
+        // broker run's defaults: a probe every 10 s with a 5 s deadline.
+        GrpcSettings.defaults("127.0.0.1", grpcPort)
+            .withLiveness(Duration.ofSeconds(10), Duration.ofSeconds(5)),
+        AmqpSettings.builder()
+            .host(amqp.host())
+            .port(amqp.port())
+            .username(amqp.username())
+            .password(amqp.password())
+            .virtualHost(amqp.virtualHost())
+            .inputQueue(amqp.inputQueue())
+            .outputQueue(amqp.outputQueue())
+            .deadLetterQueue(amqp.deadLetterQueue())
+            .build(),
         Duration.ofSeconds(30),
         Duration.ofSeconds(10),
         RoutingPolicies.normalize(routingPolicy),
@@ -74,7 +78,11 @@ final class DemoBroker implements AutoCloseable {
         Duration.ofMinutes(5),
         Availability.parse(BrokerConfig.DEFAULT_ROUTABLE_STATES),
         BrokerConfig.LogFormat.TEXT,
-        logLevel.strip().toUpperCase(Locale.ROOT));
+        logLevel.strip().toUpperCase(Locale.ROOT),
+        BrokerConfig.Admin.DISABLED,
+        DecisionHeaders.FULL,
+        BrokerConfig.Redelivery.DEFAULT,
+        BrokerConfig.Interop.DEFAULTS);
   }
 
   /** Whether the broker has stopped, by itself or asked to. */
