@@ -37,23 +37,14 @@ public final class DurationConverter implements ITypeConverter<Duration> {
       } catch (NumberFormatException tooLarge) {
         throw invalid(value);
       }
-      switch (matcher.group(2)) {
-        case "ms":
-          duration = Duration.ofMillis(amount);
-          break;
-        case "s":
-          duration = Duration.ofSeconds(amount);
-          break;
-        case "m":
-          duration = Duration.ofMinutes(amount);
-          break;
-        case "h":
-          duration = Duration.ofHours(amount);
-          break;
-        default:
-          duration = Duration.ofDays(amount);
-          break;
-      }
+      duration =
+          switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+          };
     } else if (text.startsWith("p") || text.startsWith("-p")) {
       try {
         duration = Duration.parse(value.strip());

@@ -204,51 +204,49 @@ final class RouteExplainer {
     int tier = firstTierWithCandidates(sender);
     List<String> candidates = tier < 0 ? List.of() : members(tier, sender);
     String tierText = "tier " + (tier + 1) + " (" + String.join(", ", candidates) + ")";
-    switch (policyName) {
-      case "sticky":
-        {
-          String key = message.affinityKey().orElse(null);
-          if (key == null) {
-            return "no conversation key (_client_id or sender_id), so least-loaded chose among "
-                + tierText;
-          }
-          Agent owner = healthy.ring().owner(key, sender);
-          if (owner != null && owner.id().equals(chosen.id())) {
-            return "conversation key '"
-                + key
-                + "' belongs to "
-                + chosen.id().value()
-                + " on the consistent-hash ring of available agents (it is in tier "
-                + (healthy.tierOf(chosen.id()) + 1)
-                + "), so every broker replica sends this conversation there";
-          }
-          return "conversation key '"
-              + key
-              + "' belongs to "
-              + (owner == null
-                  ? "nobody"
-                  : label(owner) + ", tier " + (healthy.tierOf(owner.id()) + 1))
-              + " on the hash ring, a less preferred tier, so the less loaded of two seeded draws"
-              + " from "
+    return switch (policyName) {
+      case "sticky" -> stickyWhy(chosen, sender, tierText);
+      case "random" ->
+          "seeded uniform draw among "
               + tierText
-              + " was taken (--wait-for-sticky-agent would park instead)";
-        }
-      case "random":
-        return "seeded uniform draw among "
-            + tierText
-            + ", the best tier with agents other than the sender";
-      case "round-robin":
-        return "a fresh rotation starts with the first of "
-            + tierText
-            + " in id order; a running broker continues its own rotation";
-      case "least-loaded":
-        return "the less loaded of two seeded draws from "
-            + tierText
-            + "; outstanding messages: "
-            + candidatesLoad(tier, sender);
-      default:
-        return "chosen by " + policyName;
+              + ", the best tier with agents other than the sender";
+      case "round-robin" ->
+          "a fresh rotation starts with the first of "
+              + tierText
+              + " in id order; a running broker continues its own rotation";
+      case "least-loaded" ->
+          "the less loaded of two seeded draws from "
+              + tierText
+              + "; outstanding messages: "
+              + candidatesLoad(tier, sender);
+      default -> "chosen by " + policyName;
+    };
+  }
+
+  private String stickyWhy(Agent chosen, @Nullable AgentId sender, String tierText) {
+    String key = message.affinityKey().orElse(null);
+    if (key == null) {
+      return "no conversation key (_client_id or sender_id), so least-loaded chose among "
+          + tierText;
     }
+    Agent owner = healthy.ring().owner(key, sender);
+    if (owner != null && owner.id().equals(chosen.id())) {
+      return "conversation key '"
+          + key
+          + "' belongs to "
+          + chosen.id().value()
+          + " on the consistent-hash ring of available agents (it is in tier "
+          + (healthy.tierOf(chosen.id()) + 1)
+          + "), so every broker replica sends this conversation there";
+    }
+    return "conversation key '"
+        + key
+        + "' belongs to "
+        + (owner == null ? "nobody" : label(owner) + ", tier " + (healthy.tierOf(owner.id()) + 1))
+        + " on the hash ring, a less preferred tier, so the less loaded of two seeded draws"
+        + " from "
+        + tierText
+        + " was taken (--wait-for-sticky-agent would park instead)";
   }
 
   private String candidatesLoad(int tier, @Nullable AgentId sender) {

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * What {@code broker route} is asked about: one message and the agents as a broker saw them, read
  * from the input document {@code {"message": {...}, "agents": [...]}}. The agents are in the format
  * of {@code /agents} (or {@code broker agents --json}), so an operator can paste what a running
- * broker showed; their {@code outstanding} counts and {@code suspected} reasons come along.
+ * broker showed; their {@code outstanding} counts and {@code "suspected"} reasons come along.
  *
  * @param message the message, as the broker's codec would read it
  * @param view every agent, under the routable states given

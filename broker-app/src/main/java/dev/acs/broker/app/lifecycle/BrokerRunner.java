@@ -31,7 +31,7 @@ public final class BrokerRunner {
       BrokerConfig config,
       BrokerService service,
       AgentRegistry registry,
-      @Transports Set<AutoCloseable> transports) {
+      Set<AutoCloseable> transports) {
     this(config, service, registry, transports, Set.of());
   }
 

@@ -27,19 +27,17 @@ final class LoggingOptions {
   private @Nullable String logLevel;
 
   LogFormat format(CommandSpec command) {
-    switch (logFormat.strip().toLowerCase(Locale.ROOT)) {
-      case "text":
-        return LogFormat.TEXT;
-      case "json":
-        return LogFormat.JSON;
-      default:
-        throw new IllegalArgumentException(
-            "Invalid "
-                + EnvironmentDefaults.named(command, "--log-format")
-                + " '"
-                + logFormat
-                + "'; use text or json");
-    }
+    return switch (logFormat.strip().toLowerCase(Locale.ROOT)) {
+      case "text" -> LogFormat.TEXT;
+      case "json" -> LogFormat.JSON;
+      default ->
+          throw new IllegalArgumentException(
+              "Invalid "
+                  + EnvironmentDefaults.named(command, "--log-format")
+                  + " '"
+                  + logFormat
+                  + "'; use text or json");
+    };
   }
 
   /** The level of the broker's own loggers, or {@code null} for the default. */
@@ -48,20 +46,15 @@ final class LoggingOptions {
       return null;
     }
     String normalized = logLevel.strip().toUpperCase(Locale.ROOT);
-    switch (normalized) {
-      case "ERROR":
-      case "WARN":
-      case "INFO":
-      case "DEBUG":
-      case "TRACE":
-        return normalized;
-      default:
-        throw new IllegalArgumentException(
-            "Invalid "
-                + EnvironmentDefaults.named(command, "--log-level")
-                + " '"
-                + logLevel
-                + "'; use error, warn, info, debug or trace");
-    }
+    return switch (normalized) {
+      case "ERROR", "WARN", "INFO", "DEBUG", "TRACE" -> normalized;
+      default ->
+          throw new IllegalArgumentException(
+              "Invalid "
+                  + EnvironmentDefaults.named(command, "--log-level")
+                  + " '"
+                  + logLevel
+                  + "'; use error, warn, info, debug or trace");
+    };
   }
 }

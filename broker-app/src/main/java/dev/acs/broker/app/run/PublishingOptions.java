@@ -55,16 +55,13 @@ final class PublishingOptions {
   }
 
   DecisionHeaders decisionHeaders(CommandSpec command) {
-    switch (routingHeaders.strip().toLowerCase(Locale.ROOT)) {
-      case "full":
-        return DecisionHeaders.FULL;
-      case "routed-by":
-        return DecisionHeaders.ROUTED_BY;
-      case "none":
-        return DecisionHeaders.NONE;
-      default:
-        throw EnvironmentDefaults.unknownValue(
-            command, "--routing-headers", routingHeaders, "full, routed-by or none");
-    }
+    return switch (routingHeaders.strip().toLowerCase(Locale.ROOT)) {
+      case "full" -> DecisionHeaders.FULL;
+      case "routed-by" -> DecisionHeaders.ROUTED_BY;
+      case "none" -> DecisionHeaders.NONE;
+      default ->
+          throw EnvironmentDefaults.unknownValue(
+              command, "--routing-headers", routingHeaders, "full, routed-by or none");
+    };
   }
 }

@@ -1,5 +1,6 @@
 package dev.acs.broker.app.wiring;
 
+import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoSet;
@@ -23,7 +24,7 @@ import javax.inject.Singleton;
  * connect RabbitMQ, consume), and messages waiting in RabbitMQ meet a real view of the agents.
  */
 @Module
-public final class AmqpModule {
+public abstract class AmqpModule {
 
   private AmqpModule() {}
 
@@ -60,10 +61,8 @@ public final class AmqpModule {
     return transport.outbound();
   }
 
-  @Provides
+  @Binds
   @IntoSet
   @Transports
-  static AutoCloseable closeRabbitMq(AmqpTransport transport) {
-    return transport;
-  }
+  abstract AutoCloseable closeRabbitMq(AmqpTransport transport);
 }

@@ -1,5 +1,6 @@
 package dev.acs.broker.app.wiring;
 
+import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoSet;
@@ -115,12 +116,10 @@ public abstract class CoreModule {
   }
 
   /** The core's timer thread ends with the transports, after the service has drained. */
-  @Provides
+  @Binds
   @IntoSet
   @Transports
-  static AutoCloseable closeCore(BrokerCore core) {
-    return core;
-  }
+  abstract AutoCloseable closeCore(BrokerCore core);
 
   @Provides
   static AgentRegistry registry(BrokerCore core) {

@@ -1,5 +1,6 @@
 package dev.acs.broker.app.wiring;
 
+import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoSet;
@@ -19,7 +20,7 @@ import javax.inject.Singleton;
  * follows the stream; the adapter heals the stream by itself.
  */
 @Module
-public final class GrpcModule {
+public abstract class GrpcModule {
 
   private GrpcModule() {}
 
@@ -45,10 +46,8 @@ public final class GrpcModule {
     return centralServer.statusSource();
   }
 
-  @Provides
+  @Binds
   @IntoSet
   @Transports
-  static AutoCloseable closeGrpc(GrpcCentralServer centralServer) {
-    return centralServer;
-  }
+  abstract AutoCloseable closeGrpc(GrpcCentralServer centralServer);
 }

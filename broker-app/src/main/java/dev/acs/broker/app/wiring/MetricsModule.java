@@ -1,5 +1,6 @@
 package dev.acs.broker.app.wiring;
 
+import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoSet;
@@ -20,7 +21,7 @@ import javax.inject.Singleton;
  * port) and the adapters (through their listeners) report into.
  */
 @Module
-public final class MetricsModule {
+public abstract class MetricsModule {
 
   private MetricsModule() {}
 
@@ -36,11 +37,9 @@ public final class MetricsModule {
     return new BrokerMetrics(registry, config.routingPolicy());
   }
 
-  @Provides
+  @Binds
   @IntoSet
-  static RoutingObserver metricsObserver(BrokerMetrics metrics) {
-    return metrics;
-  }
+  abstract RoutingObserver metricsObserver(BrokerMetrics metrics);
 
   @Provides
   @IntoSet

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -146,12 +147,20 @@ public final class DemoCommand implements Callable<Integer> {
       long trafficFrom = System.nanoTime();
       simulation.startInjecting();
       DemoProgress progress = new DemoProgress(out, simulation, trafficFrom);
-      ticker.scheduleAtFixedRate(progress::print, 1, 1, TimeUnit.SECONDS);
-      if (!duration.isZero()) {
-        ticker.schedule(
-            () -> demo.request("--duration elapsed"), duration.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      ScheduledFuture<?> printing =
+          ticker.scheduleAtFixedRate(progress::print, 1, 1, TimeUnit.SECONDS);
+      @Nullable ScheduledFuture<?> deadline =
+          duration.isZero()
+              ? null
+              : ticker.schedule(
+                  () -> demo.request("--duration elapsed"),
+                  duration.toMillis(),
+                  TimeUnit.MILLISECONDS);
       demo.awaitRequest();
+      printing.cancel(false);
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
       long trafficNanos = System.nanoTime() - trafficFrom;
       simulation.stopInjecting();
       // Let the last messages and replies through, so the summary counts what was sent.

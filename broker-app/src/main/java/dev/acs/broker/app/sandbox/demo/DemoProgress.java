@@ -15,7 +15,12 @@ final class DemoProgress {
   private final PrintWriter out;
   private final Simulation simulation;
   private final long from;
+
+  // Java 17 (the target) has no Console.isTerminal(): null is how it says "not a terminal". On 22+
+  // a pipe gets a console too, and the line is then redrawn with carriage returns: still readable.
+  @SuppressWarnings("SystemConsoleNull")
   private final boolean terminal = System.console() != null;
+
   private long lastRouted;
   private boolean printed;
 

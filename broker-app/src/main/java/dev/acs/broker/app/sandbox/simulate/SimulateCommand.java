@@ -8,6 +8,7 @@ import dev.acs.broker.app.lifecycle.ShutdownSignal;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
@@ -97,6 +98,8 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  // The ticker's tasks end with the ticker, which close() shuts down; they only print.
+  @SuppressWarnings("FutureReturnValueIgnored")
   @Override
   public Integer call() throws Exception {
     Simulation.Settings settings = settings();
@@ -172,7 +175,7 @@ public final class SimulateCommand implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "%s sent %d, routed %d, errors %d, replies %d, agents %s, brokers subscribed %d",
-        LocalTime.now().format(CLOCK),
+        LocalTime.now(ZoneId.systemDefault()).format(CLOCK),
         stats.sent(),
         stats.routed(),
         stats.errors(),

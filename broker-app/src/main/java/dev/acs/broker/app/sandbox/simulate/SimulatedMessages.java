@@ -1,6 +1,7 @@
 package dev.acs.broker.app.sandbox.simulate;
 
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +27,7 @@ final class SimulatedMessages {
     message.put("sender_id", client);
     message.put("receiver_id", "server");
     message.put("text_payload", "simulated question " + number);
-    message.put("send_timestamp", LocalTime.now().format(CLOCK));
+    message.put("send_timestamp", LocalTime.now(ZoneId.systemDefault()).format(CLOCK));
     message.put("message_type", "TEXT");
     message.put("_connection_type", "frontend");
     message.put("_client_id", client);
@@ -43,7 +44,7 @@ final class SimulatedMessages {
     reply.put("sender_id", agentId);
     reply.put("receiver_id", frontend);
     reply.put("text_payload", "answer to: " + question.get("text_payload"));
-    reply.put("send_timestamp", LocalTime.now().format(CLOCK));
+    reply.put("send_timestamp", LocalTime.now(ZoneId.systemDefault()).format(CLOCK));
     reply.put("in_reply_to_message_id", question.get("message_id"));
     reply.put("routing_status", "pending");
     return reply;

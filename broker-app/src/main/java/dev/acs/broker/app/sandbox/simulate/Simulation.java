@@ -123,7 +123,6 @@ public final class Simulation implements AutoCloseable {
     }
   }
 
-  private final StandInCentralServer central;
   private final Settings settings;
   private final RandomGenerator random;
   private final ScheduledExecutorService scheduler;
@@ -146,7 +145,6 @@ public final class Simulation implements AutoCloseable {
       Settings settings,
       RandomGenerator random)
       throws IOException {
-    this.central = central;
     this.settings = settings;
     this.random = random;
     this.scheduler =
@@ -179,6 +177,9 @@ public final class Simulation implements AutoCloseable {
     return simulation;
   }
 
+  // The scheduled tasks end with the executor, which close() shuts down, and report their own
+  // failures; their futures carry nothing else.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private void begin() throws IOException {
     consumer.queueDeclare(settings.inputQueue(), true, false, false, null);
     consumer.queueDeclare(settings.outputQueue(), true, false, false, null);
@@ -267,6 +268,9 @@ public final class Simulation implements AutoCloseable {
     }
   }
 
+  // The scheduled tasks end with the executor, which close() shuts down, and report their own
+  // failures; their futures carry nothing else.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private void onOutput(byte[] body) {
     long arrived = System.nanoTime();
     Map<String, Object> message;
@@ -328,6 +332,9 @@ public final class Simulation implements AutoCloseable {
   }
 
   /** Each second, each agent that is around may leave for a moment. */
+  // The scheduled tasks end with the executor, which close() shuts down, and report their own
+  // failures; their futures carry nothing else.
+  @SuppressWarnings("FutureReturnValueIgnored")
   private void churn() {
     for (SimulatedAgent agent : agents.values()) {
       if (random.nextDouble() < settings.churn() && agent.leave(random.nextBoolean())) {

@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.LocalDateTime;
@@ -62,7 +63,8 @@ public final class StandInCentralServer implements AutoCloseable {
   }
 
   private Server listen(int onPort) throws IOException {
-    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort))
+    return NettyServerBuilder.forAddress(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort))
         .addService(new AcceptingRegistrations(this::recordRegistration))
         .addService(new StandInStatusService(this))
         .build()
