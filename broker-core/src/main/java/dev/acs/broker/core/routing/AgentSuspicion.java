@@ -53,7 +53,7 @@ import org.jspecify.annotations.Nullable;
  * after every update ({@code AgentSuspicionPropertyTest}).
  *
  * <p>Thread-safe: the status thread calls {@link #observe}, routing threads {@link #routedTo},
- * {@link #heardFrom} and {@link #healthyView}, a timer {@link #reevaluate}. One class of about 420
+ * {@link #heardFrom} and {@link #healthyView}, a timer {@link #reevaluate}. One class of about 440
  * lines because the two signs share one watch per agent and one evaluation lock, the incremental
  * and the full evaluation share one rule ({@code settle}), and the view without suspects is cached
  * by the evaluation's generation.
