@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BrokerProcess implements AutoCloseable {
 
+  /** A small heap and C1 only: the end-to-end tests' brokers start fast and do little. */
+  private static final List<String> QUICK_START = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
+
   private final Process process;
   private final StringBuffer output = new StringBuffer();
   private final @Nullable PrintWriter logFile;
@@ -70,24 +73,9 @@ public final class BrokerProcess implements AutoCloseable {
    */
   public static BrokerProcess start(
       List<String> args, Map<String, String> environment, @Nullable Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-jar");
-    command.add(jar().toString());
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder
-        .environment()
-        .keySet()
-        .removeIf(
-            name ->
-                name.startsWith("GRPC_")
-                    || name.startsWith("RABBITMQ_")
-                    || name.startsWith("BROKER_"));
-    builder.environment().putAll(environment);
-    return new BrokerProcess(builder.start(), log);
+    List<String> launch = new ArrayList<>(List.of("-jar", jar().toString()));
+    launch.addAll(args);
+    return new BrokerProcess(java(QUICK_START, launch, environment).start(), log);
   }
 
   /**
@@ -110,15 +98,27 @@ public final class BrokerProcess implements AutoCloseable {
     } catch (java.net.URISyntaxException notAPath) {
       throw new IOException("cannot locate the test classes", notAPath);
     }
+    List<String> options = new ArrayList<>(QUICK_START);
+    options.addAll(jvmOptions);
+    List<String> launch =
+        new ArrayList<>(
+            List.of("-cp", jar() + java.io.File.pathSeparator + testClasses, mainClass));
+    launch.addAll(args);
+    return new BrokerProcess(java(options, launch, environment).start(), log);
+  }
+
+  /**
+   * {@code java <jvmOptions> <launch…>} in this JVM's Java home, with exactly the given broker
+   * environment: every variable the broker reads ({@code GRPC_*}, {@code RABBITMQ_*}, {@code
+   * BROKER_*}) is removed from the inherited environment, so nothing leaks in from the shell that
+   * runs the tests, and {@code environment} is added.
+   */
+  public static ProcessBuilder java(
+      List<String> jvmOptions, List<String> launch, Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
     command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(jar() + java.io.File.pathSeparator + testClasses);
-    command.add(mainClass);
-    command.addAll(args);
+    command.addAll(launch);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder
         .environment()
@@ -129,7 +129,7 @@ public final class BrokerProcess implements AutoCloseable {
                     || name.startsWith("RABBITMQ_")
                     || name.startsWith("BROKER_"));
     builder.environment().putAll(environment);
-    return new BrokerProcess(builder.start(), log);
+    return builder;
   }
 
   /**
@@ -183,7 +183,11 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** The last few thousand characters of the output, for failure messages. */
   public String tail() {
-    String all = output();
+    return tail(output());
+  }
+
+  /** The last few thousand characters of a process's output, for failure messages. */
+  public static String tail(String all) {
     return all.length() > 6000 ? "…" + all.substring(all.length() - 6000) : all;
   }
 

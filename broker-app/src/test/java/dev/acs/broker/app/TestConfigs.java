@@ -1,8 +1,11 @@
 package dev.acs.broker.app;
 
+import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.grpc.GrpcSettings;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
+import dev.acs.broker.core.application.DecisionHeaders;
 import java.time.Duration;
 
 /** Configurations for tests. */
@@ -19,9 +22,13 @@ public final class TestConfigs {
   public static BrokerConfig config(Duration snapshotTimeout, Duration drainTimeout) {
     return new BrokerConfig(
         new BrokerIdentity("broker_test", "Broker-test"),
-        new BrokerConfig.Grpc("127.0.0.1", 50051, false, null),
-        new BrokerConfig.RabbitMq(
-            "127.0.0.1", 5672, "guest", "guest", "/", false, "in", "out", "dead", 10),
+        GrpcSettings.defaults("127.0.0.1", 50051),
+        AmqpSettings.builder()
+            .inputQueue("in")
+            .outputQueue("out")
+            .deadLetterQueue("dead")
+            .prefetch(10)
+            .build(),
         snapshotTimeout,
         drainTimeout,
         "random",
@@ -30,6 +37,10 @@ public final class TestConfigs {
         Duration.ofMinutes(5),
         Availability.reference(),
         BrokerConfig.LogFormat.TEXT,
-        null);
+        null,
+        BrokerConfig.Admin.DISABLED,
+        DecisionHeaders.FULL,
+        BrokerConfig.Redelivery.DEFAULT,
+        BrokerConfig.Interop.DEFAULTS);
   }
 }

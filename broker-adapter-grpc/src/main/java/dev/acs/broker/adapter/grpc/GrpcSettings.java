@@ -3,6 +3,7 @@ package dev.acs.broker.adapter.grpc;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,7 +72,7 @@ public record GrpcSettings(
       throw new IllegalArgumentException("gRPC host must not be blank");
     }
     if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("gRPC port must be in 1..65535, got " + port);
+      throw new IllegalArgumentException("gRPC port must be in 1..65535, was " + port);
     }
     if (trustCertificate != null && !tls) {
       throw new IllegalArgumentException(
@@ -94,7 +95,7 @@ public record GrpcSettings(
     }
     if (maxInboundMessageBytes < 1) {
       throw new IllegalArgumentException(
-          "max inbound message size must be positive, got " + maxInboundMessageBytes);
+          "max inbound message size must be positive, was " + maxInboundMessageBytes);
     }
     requirePositive("initial backoff", backoffInitial);
     if (backoffMax.compareTo(backoffInitial) < 0) {
@@ -103,11 +104,11 @@ public record GrpcSettings(
     }
     if (!(backoffMultiplier >= 1.0) || Double.isInfinite(backoffMultiplier)) {
       throw new IllegalArgumentException(
-          "backoff multiplier must be a number >= 1, got " + backoffMultiplier);
+          "backoff multiplier must be a number >= 1, was " + backoffMultiplier);
     }
     if (!(backoffJitter >= 0.0 && backoffJitter < 1.0)) {
       throw new IllegalArgumentException(
-          "backoff jitter must be a fraction in [0, 1), got " + backoffJitter);
+          "backoff jitter must be a fraction in [0, 1), was " + backoffJitter);
     }
   }
 
@@ -135,20 +136,11 @@ public record GrpcSettings(
 
   /** These settings with TLS on, trusting the CAs in {@code trustCertificate} if not null. */
   public GrpcSettings withTls(@Nullable Path trustCertificate) {
-    return new GrpcSettings(
-        host,
-        port,
-        true,
-        trustCertificate,
-        registrationDeadline,
-        livenessInterval,
-        probeDeadline,
-        maxInboundMessageBytes,
-        backoffInitial,
-        backoffMultiplier,
-        backoffJitter,
-        backoffMax,
-        clientCertificate);
+    return with(
+        copy -> {
+          copy.tls = true;
+          copy.trustCertificate = trustCertificate;
+        });
   }
 
   /**
@@ -156,20 +148,7 @@ public record GrpcSettings(
    * on.
    */
   public GrpcSettings withClientCertificate(@Nullable ClientCertificate certificate) {
-    return new GrpcSettings(
-        host,
-        port,
-        tls,
-        trustCertificate,
-        registrationDeadline,
-        livenessInterval,
-        probeDeadline,
-        maxInboundMessageBytes,
-        backoffInitial,
-        backoffMultiplier,
-        backoffJitter,
-        backoffMax,
-        certificate);
+    return with(copy -> copy.clientCertificate = certificate);
   }
 
   /**
@@ -188,75 +167,90 @@ public record GrpcSettings(
 
   /** These settings with another registration deadline. */
   public GrpcSettings withRegistrationDeadline(Duration deadline) {
-    return new GrpcSettings(
-        host,
-        port,
-        tls,
-        trustCertificate,
-        deadline,
-        livenessInterval,
-        probeDeadline,
-        maxInboundMessageBytes,
-        backoffInitial,
-        backoffMultiplier,
-        backoffJitter,
-        backoffMax,
-        clientCertificate);
+    return with(copy -> copy.registrationDeadline = deadline);
   }
 
   /** These settings with another probe period and probe deadline. */
   public GrpcSettings withLiveness(Duration interval, Duration deadline) {
-    return new GrpcSettings(
-        host,
-        port,
-        tls,
-        trustCertificate,
-        registrationDeadline,
-        interval,
-        deadline,
-        maxInboundMessageBytes,
-        backoffInitial,
-        backoffMultiplier,
-        backoffJitter,
-        backoffMax,
-        clientCertificate);
+    return with(
+        copy -> {
+          copy.livenessInterval = interval;
+          copy.probeDeadline = deadline;
+        });
   }
 
   /** These settings with another largest inbound message. */
   public GrpcSettings withMaxInboundMessageBytes(int bytes) {
-    return new GrpcSettings(
-        host,
-        port,
-        tls,
-        trustCertificate,
-        registrationDeadline,
-        livenessInterval,
-        probeDeadline,
-        bytes,
-        backoffInitial,
-        backoffMultiplier,
-        backoffJitter,
-        backoffMax,
-        clientCertificate);
+    return with(copy -> copy.maxInboundMessageBytes = bytes);
   }
 
   /** These settings with another backoff. */
   public GrpcSettings withBackoff(
       Duration initial, double multiplier, double jitter, Duration max) {
-    return new GrpcSettings(
-        host,
-        port,
-        tls,
-        trustCertificate,
-        registrationDeadline,
-        livenessInterval,
-        probeDeadline,
-        maxInboundMessageBytes,
-        initial,
-        multiplier,
-        jitter,
-        max,
-        clientCertificate);
+    return with(
+        copy -> {
+          copy.backoffInitial = initial;
+          copy.backoffMultiplier = multiplier;
+          copy.backoffJitter = jitter;
+          copy.backoffMax = max;
+        });
+  }
+
+  /** These settings with {@code change} applied to a copy, validated again. */
+  private GrpcSettings with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.settings();
+  }
+
+  /** A changeable copy of every value: what the withers change, in one place. */
+  private static final class Copy {
+    private final String host;
+    private final int port;
+    private boolean tls;
+    private @Nullable Path trustCertificate;
+    private Duration registrationDeadline;
+    private Duration livenessInterval;
+    private Duration probeDeadline;
+    private int maxInboundMessageBytes;
+    private Duration backoffInitial;
+    private double backoffMultiplier;
+    private double backoffJitter;
+    private Duration backoffMax;
+    private @Nullable ClientCertificate clientCertificate;
+
+    private Copy(GrpcSettings settings) {
+      host = settings.host;
+      port = settings.port;
+      tls = settings.tls;
+      trustCertificate = settings.trustCertificate;
+      registrationDeadline = settings.registrationDeadline;
+      livenessInterval = settings.livenessInterval;
+      probeDeadline = settings.probeDeadline;
+      maxInboundMessageBytes = settings.maxInboundMessageBytes;
+      backoffInitial = settings.backoffInitial;
+      backoffMultiplier = settings.backoffMultiplier;
+      backoffJitter = settings.backoffJitter;
+      backoffMax = settings.backoffMax;
+      clientCertificate = settings.clientCertificate;
+    }
+
+    private GrpcSettings settings() {
+      return new GrpcSettings(
+          host,
+          port,
+          tls,
+          trustCertificate,
+          registrationDeadline,
+          livenessInterval,
+          probeDeadline,
+          maxInboundMessageBytes,
+          backoffInitial,
+          backoffMultiplier,
+          backoffJitter,
+          backoffMax,
+          clientCertificate);
+    }
   }
 
   /**
@@ -281,7 +275,7 @@ public record GrpcSettings(
 
   private static void requirePositive(String what, Duration value) {
     if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(what + " must be positive, got " + value);
+      throw new IllegalArgumentException("gRPC " + what + " must be positive, was " + value);
     }
   }
 }

@@ -53,8 +53,8 @@ class GrpcSettingsTest {
   void rejectsBadValues_sayingWhichOne() {
     assertThatThrownBy(() -> GrpcSettings.defaults(" ", 50051)).hasMessageContaining("host");
     assertThatThrownBy(() -> GrpcSettings.defaults("h", 0))
-        .hasMessageContaining("port must be in 1..65535, got 0");
-    assertThatThrownBy(() -> GrpcSettings.defaults("h", 70000)).hasMessageContaining("got 70000");
+        .hasMessageContaining("port must be in 1..65535, was 0");
+    assertThatThrownBy(() -> GrpcSettings.defaults("h", 70000)).hasMessageContaining("was 70000");
     assertThatThrownBy(() -> defaults.withRegistrationDeadline(Duration.ZERO))
         .hasMessageContaining("registration deadline must be positive");
     assertThatThrownBy(() -> defaults.withLiveness(Duration.ofSeconds(1), Duration.ofSeconds(2)))

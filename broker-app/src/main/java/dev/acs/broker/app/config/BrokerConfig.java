@@ -1,7 +1,7 @@
 package dev.acs.broker.app.config;
 
-import dev.acs.broker.adapter.amqp.AmqpAddress;
-import dev.acs.broker.adapter.amqp.QueueType;
+import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.grpc.GrpcSettings;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.core.agent.Availability;
 import dev.acs.broker.core.application.DecisionHeaders;
@@ -11,14 +11,16 @@ import dev.acs.broker.core.application.StatusHold;
 import dev.acs.broker.core.routing.AgentSuspicion;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything {@code broker run} was told, validated: the object the Dagger graph is built from.
+ * What {@code broker run} was told that is the launcher's own, validated, beside the adapters'
+ * settings it parsed: the object the Dagger graph is built from. The RabbitMQ and gRPC parts are
+ * the adapters' own {@link AmqpSettings} and {@link GrpcSettings}, built by the option groups of
+ * {@code run}, so no setting is declared twice.
  *
- * <p>{@link #toString()} never shows the RabbitMQ password.
+ * <p>{@link #toString()} never shows the RabbitMQ password ({@link AmqpSettings#toString()}).
  *
  * @param identity who this broker is
  * @param grpc where and how to reach the central server
@@ -35,15 +37,15 @@ import org.jspecify.annotations.Nullable;
  * @param logFormat how log lines are written
  * @param logLevel the level of the broker's own loggers, or {@code null} for the default
  * @param admin the admin HTTP endpoint (metrics, health, agents); off by default
- * @param publishing what the broker adds to published messages
+ * @param decisionHeaders which explanatory {@code x-routing-*} headers routed messages carry; every
+ *     header costs RabbitMQ work per message (see {@code docs/performance.md})
  * @param redelivery when a message that keeps coming back is set aside
  * @param interop how the broker meets the real central server's behaviours (SPEC §7)
- * @param tls TLS material of both links beyond the on/off switches
  */
 public record BrokerConfig(
     BrokerIdentity identity,
-    Grpc grpc,
-    RabbitMq rabbitMq,
+    GrpcSettings grpc,
+    AmqpSettings rabbitMq,
     Duration snapshotTimeout,
     Duration drainTimeout,
     String routingPolicy,
@@ -54,10 +56,9 @@ public record BrokerConfig(
     LogFormat logFormat,
     @Nullable String logLevel,
     Admin admin,
-    Publishing publishing,
+    DecisionHeaders decisionHeaders,
     Redelivery redelivery,
-    Interop interop,
-    TlsConfig tls) {
+    Interop interop) {
 
   /**
    * The routable states by default, as {@code --routable-states} writes them: the reference
@@ -85,59 +86,9 @@ public record BrokerConfig(
     Objects.requireNonNull(routableStates, "routableStates");
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(admin, "admin");
-    Objects.requireNonNull(publishing, "publishing");
+    Objects.requireNonNull(decisionHeaders, "decisionHeaders");
     Objects.requireNonNull(redelivery, "redelivery");
     Objects.requireNonNull(interop, "interop");
-    Objects.requireNonNull(tls, "tls");
-    if (tls.rabbitTrustCertificate() != null && !rabbitMq.tls()) {
-      throw new IllegalArgumentException(
-          "--rabbitmq-trust-cert is only used with TLS; add --rabbitmq-tls");
-    }
-    if (tls.rabbitClientCertificate() != null && !rabbitMq.tls()) {
-      throw new IllegalArgumentException(
-          "--rabbitmq-client-cert is only used with TLS; add --rabbitmq-tls");
-    }
-    if (tls.grpcClientCertificate() != null && !grpc.tls()) {
-      throw new IllegalArgumentException(
-          "--grpc-client-cert is only used with TLS; add --grpc-tls");
-    }
-  }
-
-  /** A configuration with the default {@link Interop} settings and {@link TlsConfig#DEFAULTS}. */
-  public BrokerConfig(
-      BrokerIdentity identity,
-      Grpc grpc,
-      RabbitMq rabbitMq,
-      Duration snapshotTimeout,
-      Duration drainTimeout,
-      String routingPolicy,
-      Duration parkTimeout,
-      boolean waitForStickyAgent,
-      Duration outstandingExpiry,
-      Availability routableStates,
-      LogFormat logFormat,
-      @Nullable String logLevel,
-      Admin admin,
-      Publishing publishing,
-      Redelivery redelivery) {
-    this(
-        identity,
-        grpc,
-        rabbitMq,
-        snapshotTimeout,
-        drainTimeout,
-        routingPolicy,
-        parkTimeout,
-        waitForStickyAgent,
-        outstandingExpiry,
-        routableStates,
-        logFormat,
-        logLevel,
-        admin,
-        publishing,
-        redelivery,
-        Interop.DEFAULTS,
-        TlsConfig.DEFAULTS);
   }
 
   /**
@@ -163,43 +114,6 @@ public record BrokerConfig(
   }
 
   /**
-   * A configuration with the admin endpoint off ({@link Admin#DISABLED}) that publishes with {@link
-   * Publishing#EXPLAINED} and has the default redelivery limit ({@link Redelivery#DEFAULT}).
-   */
-  public BrokerConfig(
-      BrokerIdentity identity,
-      Grpc grpc,
-      RabbitMq rabbitMq,
-      Duration snapshotTimeout,
-      Duration drainTimeout,
-      String routingPolicy,
-      Duration parkTimeout,
-      boolean waitForStickyAgent,
-      Duration outstandingExpiry,
-      Availability routableStates,
-      LogFormat logFormat,
-      @Nullable String logLevel) {
-    this(
-        identity,
-        grpc,
-        rabbitMq,
-        snapshotTimeout,
-        drainTimeout,
-        routingPolicy,
-        parkTimeout,
-        waitForStickyAgent,
-        outstandingExpiry,
-        routableStates,
-        logFormat,
-        logLevel,
-        Admin.DISABLED,
-        Publishing.EXPLAINED,
-        Redelivery.DEFAULT,
-        Interop.DEFAULTS,
-        TlsConfig.DEFAULTS);
-  }
-
-  /**
    * How the broker meets the real central server's behaviours (SPEC §7, {@code docs/interop.md}):
    * each value trades compatibility with the reference broker for safety, and the defaults choose
    * safety.
@@ -212,9 +126,6 @@ public record BrokerConfig(
    * @param maxHops the longest agent-to-agent answer chain routed; 0 for no limit (the reference)
    * @param answersToClient whether an agent's answer goes back to the frontend client that asked
    * @param errorReceiver to whom "no agent" errors are addressed
-   * @param grpcDeadline the deadline of the broker's unary gRPC calls ({@code
-   *     GRPC_DEADLINE_SECONDS}), or {@code null} for the defaults (5 s registration, probe at most
-   *     10 s and half the liveness interval)
    * @param logFile a file the log is also written to ({@code LOG_FILE}), or {@code null}
    */
   public record Interop(
@@ -224,7 +135,6 @@ public record BrokerConfig(
       int maxHops,
       boolean answersToClient,
       ErrorReceiver errorReceiver,
-      @Nullable Duration grpcDeadline,
       @Nullable Path logFile) {
 
     /** The default longest answer chain: an answer, and one answer to it, reach other agents. */
@@ -242,10 +152,9 @@ public record BrokerConfig(
             DEFAULT_MAX_HOPS,
             false,
             ErrorReceiver.SERVER,
-            null,
             null);
 
-    /** Requires every value but the deadline and the log file; checks ranges. */
+    /** Requires every value but the log file; checks ranges. */
     public Interop {
       Objects.requireNonNull(statusHold, "statusHold");
       Objects.requireNonNull(statusHoldGrace, "statusHoldGrace");
@@ -258,27 +167,6 @@ public record BrokerConfig(
         throw new IllegalArgumentException("max hops must be 0 (no limit) or more, was " + maxHops);
       }
       Objects.requireNonNull(errorReceiver, "errorReceiver");
-      if (grpcDeadline != null && (grpcDeadline.isNegative() || grpcDeadline.isZero())) {
-        throw new IllegalArgumentException("gRPC deadline must be positive, was " + grpcDeadline);
-      }
-    }
-  }
-
-  /**
-   * What the broker adds to each message it publishes to the server, beyond the body: every header
-   * and property costs RabbitMQ work per message (see {@code docs/performance.md}).
-   *
-   * @param decisionHeaders which explanatory {@code x-routing-*} headers routed messages carry
-   * @param messageId whether the AMQP {@code message-id} property carries the {@code message_id}
-   */
-  public record Publishing(DecisionHeaders decisionHeaders, boolean messageId) {
-
-    /** Every explanatory header and the message id: the default. */
-    public static final Publishing EXPLAINED = new Publishing(DecisionHeaders.FULL, true);
-
-    /** Requires the header choice. */
-    public Publishing {
-      Objects.requireNonNull(decisionHeaders, "decisionHeaders");
     }
   }
 
@@ -329,211 +217,5 @@ public record BrokerConfig(
     TEXT,
     /** One JSON object per line (Logback's {@code JsonEncoder}). */
     JSON
-  }
-
-  /**
-   * The central server's address.
-   *
-   * @param host host name or address
-   * @param port TCP port
-   * @param tls whether to use TLS
-   * @param trustCertificate a PEM file of trusted certificates for TLS, or {@code null} for the
-   *     JDK's trust store
-   * @param livenessInterval how often the liveness probe ({@code GetAgentStatus}) runs; a silently
-   *     dead connection is noticed within about 2.4 times this
-   */
-  public record Grpc(
-      String host,
-      int port,
-      boolean tls,
-      @Nullable Path trustCertificate,
-      Duration livenessInterval) {
-
-    /**
-     * The liveness probe interval by default: short enough that the probe's fresh {@code last_seen}
-     * values reveal a silent agent within a minute (SPEC §7), one small unary call per interval.
-     */
-    public static final Duration DEFAULT_LIVENESS_INTERVAL = Duration.ofSeconds(10);
-
-    /** Requires a host, a valid port and a positive liveness interval. */
-    public Grpc {
-      Objects.requireNonNull(host, "host");
-      requirePort(port, "gRPC");
-      Objects.requireNonNull(livenessInterval, "livenessInterval");
-      if (livenessInterval.isNegative() || livenessInterval.isZero()) {
-        throw new IllegalArgumentException(
-            "gRPC liveness interval must be positive, was " + livenessInterval);
-      }
-    }
-
-    /** With the default liveness interval. */
-    public Grpc(String host, int port, boolean tls, @Nullable Path trustCertificate) {
-      this(host, port, tls, trustCertificate, DEFAULT_LIVENESS_INTERVAL);
-    }
-  }
-
-  /**
-   * RabbitMQ's address, credentials and the broker's queues.
-   *
-   * @param host host name or address
-   * @param port TCP port
-   * @param username user name
-   * @param password password; never logged
-   * @param virtualHost virtual host
-   * @param tls whether to use TLS
-   * @param inputQueue the queue consumed ({@code broker_input_queue})
-   * @param outputQueue the queue published to ({@code server_input_queue})
-   * @param deadLetterQueue the broker's own queue for messages it cannot route
-   * @param prefetch how many unacknowledged messages the broker holds at most
-   * @param heartbeat the AMQP heartbeat to request, whole seconds; {@code 0s} turns it off
-   * @param addresses every node of a cluster, {@code host}/{@code port} first; the one-address form
-   *     when it has one element
-   * @param queueType the type of the queues the broker declares
-   * @param declareQueues whether the broker declares its queues or only checks that they exist
-   */
-  public record RabbitMq(
-      String host,
-      int port,
-      String username,
-      String password,
-      String virtualHost,
-      boolean tls,
-      String inputQueue,
-      String outputQueue,
-      String deadLetterQueue,
-      int prefetch,
-      Duration heartbeat,
-      List<AmqpAddress> addresses,
-      QueueType queueType,
-      boolean declareQueues) {
-
-    /** The AMQP heartbeat by default. */
-    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
-
-    /** Requires every value; a port in range, a positive prefetch, a heartbeat in seconds. */
-    public RabbitMq {
-      Objects.requireNonNull(host, "host");
-      Objects.requireNonNull(username, "username");
-      Objects.requireNonNull(password, "password");
-      Objects.requireNonNull(virtualHost, "virtualHost");
-      Objects.requireNonNull(inputQueue, "inputQueue");
-      Objects.requireNonNull(outputQueue, "outputQueue");
-      Objects.requireNonNull(deadLetterQueue, "deadLetterQueue");
-      requirePort(port, "RabbitMQ");
-      if (prefetch < 1) {
-        throw new IllegalArgumentException("prefetch must be at least 1, was " + prefetch);
-      }
-      Objects.requireNonNull(heartbeat, "heartbeat");
-      if (heartbeat.isNegative()
-          || heartbeat.toNanosPart() != 0
-          || heartbeat.compareTo(Duration.ofSeconds(65_535)) > 0) {
-        throw new IllegalArgumentException(
-            "RabbitMQ heartbeat must be whole seconds in 0s..65535s (0s turns it off), was "
-                + heartbeat);
-      }
-      addresses =
-          addresses == null || addresses.isEmpty()
-              ? List.of(new AmqpAddress(host, port))
-              : List.copyOf(addresses);
-      if (!addresses.get(0).equals(new AmqpAddress(host, port))) {
-        throw new IllegalArgumentException(
-            "RabbitMQ host:port " + host + ":" + port + " must be the first of " + addresses);
-      }
-      Objects.requireNonNull(queueType, "queueType");
-    }
-
-    /** One node, classic queues declared by the broker: the form before clusters. */
-    public RabbitMq(
-        String host,
-        int port,
-        String username,
-        String password,
-        String virtualHost,
-        boolean tls,
-        String inputQueue,
-        String outputQueue,
-        String deadLetterQueue,
-        int prefetch,
-        Duration heartbeat) {
-      this(
-          host,
-          port,
-          username,
-          password,
-          virtualHost,
-          tls,
-          inputQueue,
-          outputQueue,
-          deadLetterQueue,
-          prefetch,
-          heartbeat,
-          List.of(),
-          QueueType.CLASSIC,
-          true);
-    }
-
-    /** With the default heartbeat. */
-    public RabbitMq(
-        String host,
-        int port,
-        String username,
-        String password,
-        String virtualHost,
-        boolean tls,
-        String inputQueue,
-        String outputQueue,
-        String deadLetterQueue,
-        int prefetch) {
-      this(
-          host,
-          port,
-          username,
-          password,
-          virtualHost,
-          tls,
-          inputQueue,
-          outputQueue,
-          deadLetterQueue,
-          prefetch,
-          DEFAULT_HEARTBEAT);
-    }
-
-    /** Like the generated one, with the password masked. */
-    @Override
-    public String toString() {
-      return "RabbitMq[host="
-          + host
-          + ", port="
-          + port
-          + ", username="
-          + username
-          + ", password=****, virtualHost="
-          + virtualHost
-          + ", tls="
-          + tls
-          + ", inputQueue="
-          + inputQueue
-          + ", outputQueue="
-          + outputQueue
-          + ", deadLetterQueue="
-          + deadLetterQueue
-          + ", prefetch="
-          + prefetch
-          + ", heartbeat="
-          + heartbeat
-          + ", addresses="
-          + addresses
-          + ", queueType="
-          + queueType.wireName()
-          + ", declareQueues="
-          + declareQueues
-          + "]";
-    }
-  }
-
-  private static void requirePort(int port, String what) {
-    if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException(what + " port must be in 1..65535, was " + port);
-    }
   }
 }

@@ -144,7 +144,6 @@ final class InteropOptions {
                       + "; use agents or client");
         },
         choice(command, errorReceiver, "--error-receiver", ErrorReceiver.class),
-        grpcDeadline(command),
         logFile);
   }
 
@@ -173,7 +172,8 @@ final class InteropOptions {
             + accepted);
   }
 
-  private @Nullable Duration grpcDeadline(CommandSpec command) {
+  /** {@code --grpc-deadline-seconds}, which the gRPC settings take, or {@code null}. */
+  @Nullable Duration grpcDeadline(CommandSpec command) {
     if (grpcDeadlineSeconds == null || grpcDeadlineSeconds.isBlank()) {
       return null;
     }

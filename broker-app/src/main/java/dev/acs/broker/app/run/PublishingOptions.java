@@ -1,5 +1,6 @@
 package dev.acs.broker.app.run;
 
+import dev.acs.broker.adapter.amqp.AmqpSettings;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.EnvironmentDefaults;
 import dev.acs.broker.core.application.DecisionHeaders;
@@ -44,15 +45,16 @@ final class PublishingOptions {
               + " Default: ${DEFAULT-VALUE}.")
   private int maxDeliveries = 5;
 
-  BrokerConfig.Publishing publishing(CommandSpec command) {
-    return new BrokerConfig.Publishing(decisionHeaders(command), rabbitMessageId);
+  /** Sets whether published messages carry the AMQP {@code message-id}. */
+  void applyTo(AmqpSettings.Builder settings) {
+    settings.publishMessageId(rabbitMessageId);
   }
 
   BrokerConfig.Redelivery redelivery() {
     return new BrokerConfig.Redelivery(maxDeliveries);
   }
 
-  private DecisionHeaders decisionHeaders(CommandSpec command) {
+  DecisionHeaders decisionHeaders(CommandSpec command) {
     switch (routingHeaders.strip().toLowerCase(Locale.ROOT)) {
       case "full":
         return DecisionHeaders.FULL;

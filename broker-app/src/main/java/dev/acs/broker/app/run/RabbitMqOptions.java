@@ -1,18 +1,20 @@
 package dev.acs.broker.app.run;
 
 import dev.acs.broker.adapter.amqp.AmqpAddress;
-import dev.acs.broker.app.config.BrokerConfig;
+import dev.acs.broker.adapter.amqp.AmqpSettings;
 import dev.acs.broker.app.config.DurationConverter;
 import dev.acs.broker.app.config.RabbitMqLoginOptions;
 import java.time.Duration;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** {@code broker run}'s options for the RabbitMQ connection: host, login, TLS switch, heartbeat. */
+/**
+ * {@code broker run}'s options for the RabbitMQ connection: host, login, TLS switch, heartbeat.
+ * They make the RabbitMQ adapter's {@link AmqpSettings}, which the other groups complete.
+ */
 final class RabbitMqOptions {
 
   @Option(
@@ -41,30 +43,29 @@ final class RabbitMqOptions {
           "AMQP heartbeat requested from RabbitMQ, whole seconds (0s turns it off); a silently"
               + " dead connection is noticed about two heartbeats after its last frame."
               + " Env: RABBITMQ_HEARTBEAT. Default: ${DEFAULT-VALUE}.")
-  private Duration rabbitHeartbeat = BrokerConfig.RabbitMq.DEFAULT_HEARTBEAT;
+  private Duration rabbitHeartbeat = AmqpSettings.DEFAULT_HEARTBEAT;
 
   /**
-   * Where and how to reach RabbitMQ, with the queues of {@code topology}.
+   * Where and how to reach RabbitMQ (the nodes of {@code topology}), with the queues of {@code
+   * topology}, the TLS material of {@code tls} and what {@code publishing} adds to messages.
    *
    * @throws ParameterException when neither a host nor a node list is given, or one is invalid
+   * @throws IllegalArgumentException when a value is out of range
    */
-  BrokerConfig.RabbitMq toConfig(CommandSpec command, TopologyOptions topology) {
-    List<AmqpAddress> nodes = topology.nodes(command, nodeFromHost(command), login.port());
-    return new BrokerConfig.RabbitMq(
-        nodes.get(0).host(),
-        nodes.get(0).port(),
-        login.username(),
-        login.password(command),
-        login.virtualHost(),
-        rabbitTls,
-        topology.inputQueue(),
-        topology.outputQueue(),
-        topology.deadLetterQueue(),
-        topology.prefetch(),
-        rabbitHeartbeat,
-        nodes,
-        topology.queueType(command),
-        topology.declareQueues());
+  AmqpSettings settings(
+      CommandSpec command, TopologyOptions topology, TlsOptions tls, PublishingOptions publishing) {
+    AmqpSettings.Builder settings =
+        AmqpSettings.builder()
+            .addresses(topology.nodes(command, nodeFromHost(command), login.port()))
+            .username(login.username())
+            .password(login.password(command))
+            .virtualHost(login.virtualHost())
+            .tls(rabbitTls)
+            .heartbeat(rabbitHeartbeat);
+    topology.applyTo(settings, command);
+    tls.applyTo(settings, command, rabbitTls);
+    publishing.applyTo(settings);
+    return settings.build();
   }
 
   /** The one node {@code --rabbitmq-host} names, or {@code null} when it is not given. */

@@ -17,9 +17,9 @@ import picocli.CommandLine.Spec;
  * variables, then defaults) and hands it to a {@link BrokerLauncher}.
  *
  * <p>The options come in groups (picocli mixins), listed in the order of the help; each group turns
- * its options into its part of the {@link BrokerConfig} and names the option and its variable when
- * a value is wrong. Each option declares its environment variable once, in its description ({@link
- * EnvironmentDefaults}).
+ * its options into its part of the {@link BrokerConfig}, or of the adapters' settings it holds, and
+ * names the option and its variable when a value is wrong. Each option declares its environment
+ * variable once, in its description ({@link EnvironmentDefaults}).
  */
 @Command(
     name = "run",
@@ -82,8 +82,8 @@ public final class RunCommand implements Callable<Integer> {
     try {
       return new BrokerConfig(
           identity.toIdentity(environment),
-          grpc.toConfig(command),
-          rabbitMq.toConfig(command, topology),
+          grpc.settings(command, interop, tls),
+          rabbitMq.settings(command, topology, tls, publishing),
           lifecycle.snapshotTimeout(),
           lifecycle.drainTimeout(),
           routing.policy(command),
@@ -94,10 +94,9 @@ public final class RunCommand implements Callable<Integer> {
           logging.format(command),
           logging.level(command),
           admin.toConfig(),
-          publishing.publishing(command),
+          publishing.decisionHeaders(command),
           publishing.redelivery(),
-          interop.toConfig(command),
-          tls.toConfig(command));
+          interop.toConfig(command));
     } catch (IllegalArgumentException invalid) {
       throw new ParameterException(command.commandLine(), invalid.getMessage(), invalid);
     }

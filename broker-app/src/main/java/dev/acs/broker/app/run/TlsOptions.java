@@ -1,7 +1,8 @@
 package dev.acs.broker.app.run;
 
+import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.grpc.GrpcSettings;
 import dev.acs.broker.app.config.EnvironmentDefaults;
-import dev.acs.broker.app.config.TlsConfig;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code broker run}'s TLS material of both links (issue 16), beyond the on/off switches:
- * docs/configuration.md "TLS" and SECURITY.md.
+ * docs/configuration.md "TLS" and SECURITY.md. It completes the adapters' settings and refuses,
+ * naming the options, material that does not fit the switches.
  */
 final class TlsOptions {
 
@@ -75,7 +77,13 @@ final class TlsOptions {
       description = "The gRPC client certificate's key (PEM, PKCS#8). Env: GRPC_CLIENT_KEY.")
   private @Nullable Path grpcClientKey;
 
-  TlsConfig toConfig(CommandSpec command) {
+  /**
+   * Sets the RabbitMQ TLS material and login mechanism.
+   *
+   * @param rabbitTls whether {@code --rabbitmq-tls} is on: the material needs it
+   * @throws IllegalArgumentException naming the options that do not fit together
+   */
+  void applyTo(AmqpSettings.Builder settings, CommandSpec command, boolean rabbitTls) {
     String mechanism = rabbitAuthMechanism.strip().toUpperCase(Locale.ROOT);
     if (!mechanism.equals("PLAIN") && !mechanism.equals("EXTERNAL")) {
       throw new IllegalArgumentException(
@@ -85,13 +93,48 @@ final class TlsOptions {
               + EnvironmentDefaults.named(command, "--rabbitmq-auth-mechanism")
               + "; use PLAIN or EXTERNAL");
     }
-    return new TlsConfig(
-        rabbitTrustCertificate,
-        rabbitVerifyHostname,
-        rabbitClientCertificate,
-        rabbitClientKey,
-        mechanism.equals("EXTERNAL"),
-        grpcClientCertificate,
-        grpcClientKey);
+    if ((rabbitClientCertificate == null) != (rabbitClientKey == null)) {
+      throw new IllegalArgumentException(
+          "--rabbitmq-client-cert and --rabbitmq-client-key go together; set both or neither");
+    }
+    if (mechanism.equals("EXTERNAL") && rabbitClientCertificate == null) {
+      throw new IllegalArgumentException(
+          "--rabbitmq-auth-mechanism EXTERNAL logs in with a client certificate; set"
+              + " --rabbitmq-client-cert and --rabbitmq-client-key");
+    }
+    if (rabbitTrustCertificate != null && !rabbitTls) {
+      throw new IllegalArgumentException(
+          "--rabbitmq-trust-cert is only used with TLS; add --rabbitmq-tls");
+    }
+    if (rabbitClientCertificate != null && !rabbitTls) {
+      throw new IllegalArgumentException(
+          "--rabbitmq-client-cert is only used with TLS; add --rabbitmq-tls");
+    }
+    settings
+        .tlsVerifyHostname(rabbitVerifyHostname)
+        .trustStore(rabbitTrustCertificate, null)
+        .clientCertificate(rabbitClientCertificate, rabbitClientKey)
+        .externalAuth(mechanism.equals("EXTERNAL"));
+  }
+
+  /**
+   * The client certificate to present to the central server, or {@code null} for none.
+   *
+   * @param grpcTls whether {@code --grpc-tls} is on: a client certificate needs it
+   * @throws IllegalArgumentException naming the options that do not fit together
+   */
+  GrpcSettings.@Nullable ClientCertificate grpcClientCertificate(boolean grpcTls) {
+    if (grpcClientCertificate == null || grpcClientKey == null) {
+      if (grpcClientCertificate != null || grpcClientKey != null) {
+        throw new IllegalArgumentException(
+            "--grpc-client-cert and --grpc-client-key go together; set both or neither");
+      }
+      return null;
+    }
+    if (!grpcTls) {
+      throw new IllegalArgumentException(
+          "--grpc-client-cert is only used with TLS; add --grpc-tls");
+    }
+    return new GrpcSettings.ClientCertificate(grpcClientCertificate, grpcClientKey);
   }
 }

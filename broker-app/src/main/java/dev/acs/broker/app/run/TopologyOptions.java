@@ -1,6 +1,7 @@
 package dev.acs.broker.app.run;
 
 import dev.acs.broker.adapter.amqp.AmqpAddress;
+import dev.acs.broker.adapter.amqp.AmqpSettings;
 import dev.acs.broker.adapter.amqp.QueueType;
 import dev.acs.broker.app.config.EnvironmentDefaults;
 import java.util.List;
@@ -79,24 +80,15 @@ final class TopologyOptions {
               + " Default: ${DEFAULT-VALUE}.")
   private int prefetch;
 
-  String inputQueue() {
-    return inputQueue;
-  }
-
-  String outputQueue() {
-    return outputQueue;
-  }
-
-  String deadLetterQueue() {
-    return deadLetterQueue;
-  }
-
-  int prefetch() {
-    return prefetch;
-  }
-
-  boolean declareQueues() {
-    return declareQueues;
+  /** Sets the queues, their type and whether they are declared, and the prefetch. */
+  void applyTo(AmqpSettings.Builder settings, CommandSpec command) {
+    settings
+        .inputQueue(inputQueue)
+        .outputQueue(outputQueue)
+        .deadLetterQueue(deadLetterQueue)
+        .prefetch(prefetch)
+        .queueType(queueType(command))
+        .declareQueues(declareQueues);
   }
 
   /**
@@ -135,7 +127,7 @@ final class TopologyOptions {
     }
   }
 
-  QueueType queueType(CommandSpec command) {
+  private QueueType queueType(CommandSpec command) {
     try {
       return QueueType.parse(queueType);
     } catch (IllegalArgumentException invalid) {

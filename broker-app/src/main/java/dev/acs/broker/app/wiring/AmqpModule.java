@@ -27,31 +27,10 @@ public final class AmqpModule {
 
   private AmqpModule() {}
 
+  /** The settings {@code broker run}'s options made, as they are. */
   @Provides
-  @Singleton
   static AmqpSettings settings(BrokerConfig config) {
-    BrokerConfig.RabbitMq rabbit = config.rabbitMq();
-    return AmqpSettings.builder()
-        .host(rabbit.host())
-        .port(rabbit.port())
-        .username(rabbit.username())
-        .password(rabbit.password())
-        .virtualHost(rabbit.virtualHost())
-        .tls(rabbit.tls())
-        .inputQueue(rabbit.inputQueue())
-        .outputQueue(rabbit.outputQueue())
-        .deadLetterQueue(rabbit.deadLetterQueue())
-        .prefetch(rabbit.prefetch())
-        .heartbeat(rabbit.heartbeat())
-        .publishMessageId(config.publishing().messageId())
-        .tlsVerifyHostname(config.tls().rabbitVerifyHostname())
-        .trustStore(config.tls().rabbitTrustCertificate(), null)
-        .clientCertificate(config.tls().rabbitClientCertificate(), config.tls().rabbitClientKey())
-        .externalAuth(config.tls().rabbitExternalAuth())
-        .addresses(rabbit.addresses())
-        .queueType(rabbit.queueType())
-        .declareQueues(rabbit.declareQueues())
-        .build();
+    return config.rabbitMq();
   }
 
   @Provides

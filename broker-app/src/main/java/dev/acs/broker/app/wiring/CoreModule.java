@@ -101,7 +101,7 @@ public abstract class CoreModule {
             .outstandingExpiry(config.outstandingExpiry())
             .availability(config.routableStates())
             .parkTimeout(config.parkTimeout())
-            .decisionHeaders(config.publishing().decisionHeaders())
+            .decisionHeaders(config.decisionHeaders())
             .statusHold(interop.statusHold(), interop.statusHoldGrace())
             .suspicion(interop.suspicion())
             .errorReceiver(interop.errorReceiver())

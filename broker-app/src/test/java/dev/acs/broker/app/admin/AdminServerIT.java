@@ -157,14 +157,7 @@ class AdminServerIT {
   @DisplayName("broker status exits 3 while the broker is not ready and 0 once it is")
   void status_exitCode_saysWhetherTheBrokerIsReady() {
     StringWriter out = new StringWriter();
-    CommandLine cli =
-        BrokerCli.commandLine(
-            Map.of(),
-            config -> {
-              throw new AssertionError();
-            });
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
+    CommandLine cli = operatorCli(out, new StringWriter());
     String[] status = {"status", "--admin-url", base, "--interval", "0s"};
 
     assertThat(cli.execute(status)).isEqualTo(StatusCommand.EXIT_NOT_READY).isEqualTo(3);
@@ -187,14 +180,7 @@ class AdminServerIT {
   void cli_readsTheEndpoint_andFailsClearlyWhenNothingListens() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli =
-        BrokerCli.commandLine(
-            Map.of(),
-            config -> {
-              throw new AssertionError();
-            });
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+    CommandLine cli = operatorCli(out, err);
 
     assertThat(cli.execute("agents", "--admin-url", base, "--json")).isZero();
     assertThat(out.toString()).contains("\"count\" : 0");
@@ -209,5 +195,21 @@ class AdminServerIT {
             "cannot reach the broker's admin endpoint at http://127.0.0.1:"
                 + port
                 + ": connection refused; is it running with --admin-port?");
+  }
+
+  /**
+   * The broker's command line with its output captured, for the operator commands ({@code status},
+   * {@code agents}); running the broker itself from it would be a mistake of the test.
+   */
+  private static CommandLine operatorCli(StringWriter out, StringWriter err) {
+    CommandLine cli =
+        BrokerCli.commandLine(
+            Map.of(),
+            config -> {
+              throw new AssertionError("an operator command must not start the broker");
+            });
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli;
   }
 }

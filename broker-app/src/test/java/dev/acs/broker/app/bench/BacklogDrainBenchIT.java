@@ -135,16 +135,8 @@ class BacklogDrainBenchIT {
       queues.publish(BenchMessages.mix("m" + repeat + "_", backlog, 1_000, agents, -1, repeat));
       long mark = Math.max(1, backlog / 20);
       queues.countOutputs(mark);
-      List<String> args = new ArrayList<>();
-      args.addAll(
-          List.of(
-              "--grpc-host", "127.0.0.1",
-              "--grpc-port", String.valueOf(server.port()),
-              "--rabbitmq-host", "127.0.0.1",
-              "--routing-policy", policy,
-              "--snapshot-timeout", "60s",
-              "--drain-timeout", "10s"));
-      args.addAll(queues.queueOptions());
+      List<String> args = BenchBroker.runArgs(server.port(), queues, "60s");
+      args.addAll(List.of("--routing-policy", policy));
       // The benchmark's agents never take their work (nothing consumes their messages), so with
       // the default --suspect-agents demote every idle agent that received a message would be
       // suspected after 10 s, as a dead one should be; the drain would then measure suspicion, not

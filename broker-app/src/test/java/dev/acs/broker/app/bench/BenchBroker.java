@@ -54,29 +54,35 @@ final class BenchBroker implements AutoCloseable {
   static BenchBroker start(List<String> jvmOptions, List<String> runArgs, Path log)
       throws IOException {
     int adminPort = freePort();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-jar");
-    command.add(BrokerProcess.jar().toString());
-    command.add("run");
-    command.addAll(runArgs);
-    command.addAll(List.of("--admin-port", String.valueOf(adminPort)));
-    ProcessBuilder builder = new ProcessBuilder(command);
+    List<String> launch = new ArrayList<>(List.of("-jar", BrokerProcess.jar().toString(), "run"));
+    launch.addAll(runArgs);
+    launch.addAll(List.of("--admin-port", String.valueOf(adminPort)));
     // Only what the benchmark says: nothing the broker reads may leak in from the environment.
-    builder
-        .environment()
-        .keySet()
-        .removeIf(
-            name ->
-                name.startsWith("GRPC_")
-                    || name.startsWith("RABBITMQ_")
-                    || name.startsWith("BROKER_"));
-    builder.environment().putAll(Map.of("BROKER_ID", "broker_bench", "BROKER_NAME", "Bench"));
+    ProcessBuilder builder =
+        BrokerProcess.java(
+            jvmOptions, launch, Map.of("BROKER_ID", "broker_bench", "BROKER_NAME", "Bench"));
     Files.createDirectories(log.toAbsolutePath().getParent());
     builder.redirectErrorStream(true);
     builder.redirectOutput(log.toFile());
     return new BenchBroker(builder.start(), log, adminPort);
+  }
+
+  /**
+   * The run options every benchmark gives its broker: the fleet's central server on {@code
+   * grpcPort}, the shared RabbitMQ with the benchmark's queues, a short drain, and {@code
+   * snapshotTimeout} for the fleet's first snapshot. A mutable list, for the benchmark's own.
+   */
+  static List<String> runArgs(int grpcPort, BenchQueues queues, String snapshotTimeout) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--grpc-host", "127.0.0.1",
+                "--grpc-port", String.valueOf(grpcPort),
+                "--rabbitmq-host", "127.0.0.1",
+                "--snapshot-timeout", snapshotTimeout,
+                "--drain-timeout", "10s"));
+    args.addAll(queues.queueOptions());
+    return args;
   }
 
   boolean isAlive() {
@@ -100,8 +106,7 @@ final class BenchBroker implements AutoCloseable {
   /** The end of the broker's log, for failure messages. */
   String tail() {
     try {
-      String all = Files.readString(log);
-      return all.length() > 6000 ? "…" + all.substring(all.length() - 6000) : all;
+      return BrokerProcess.tail(Files.readString(log));
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }

@@ -4,35 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.MessageProperties;
+import dev.acs.broker.app.TestQueues;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A benchmark's own queues on the shared RabbitMQ (127.0.0.1:5672, guest): input, output and
- * dead-letter queue with unique names, declared as the central server declares them (SPEC §3),
- * deleted by {@link #close}. Publishes inputs in confirmed batches and counts what the broker
- * publishes to the output queue: per receiver, errors, and when the outputs arrived.
+ * A benchmark's client on its own {@link TestQueues}. Publishes inputs in confirmed batches and
+ * counts what the broker publishes to the output queue: per receiver, errors, and when the outputs
+ * arrived.
  */
-final class BenchQueues implements AutoCloseable {
+final class BenchQueues extends TestQueues {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final String inputQueue;
-  final String outputQueue;
-  final String deadLetterQueue;
-  private final Connection connection;
   private final Channel publishing;
   private final Channel consuming;
 
@@ -45,30 +37,10 @@ final class BenchQueues implements AutoCloseable {
   private final AtomicLong markNanos = new AtomicLong();
 
   BenchQueues(String name) throws IOException, TimeoutException {
-    String suffix = name + "_" + UUID.randomUUID().toString().substring(0, 8);
-    inputQueue = "bench_in_" + suffix;
-    outputQueue = "bench_out_" + suffix;
-    deadLetterQueue = "bench_dead_" + suffix;
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost("127.0.0.1");
-    factory.setPort(5672);
-    factory.setUsername("guest");
-    factory.setPassword("guest");
-    connection = factory.newConnection("broker-bench " + suffix);
-    publishing = connection.createChannel();
+    super("bench", name, "broker-bench");
+    publishing = connection().createChannel();
     publishing.confirmSelect();
-    consuming = connection.createChannel();
-    for (String queue : List.of(inputQueue, outputQueue)) {
-      publishing.queueDeclare(queue, true, false, false, null);
-    }
-  }
-
-  /** The broker's command-line options for these queues. */
-  List<String> queueOptions() {
-    return List.of(
-        "--input-queue", inputQueue,
-        "--output-queue", outputQueue,
-        "--dead-letter-queue", deadLetterQueue);
+    consuming = connection().createChannel();
   }
 
   /** Publishes the messages to the input queue, persistent, confirmed every 1,000. */
@@ -144,24 +116,5 @@ final class BenchQueues implements AutoCloseable {
 
   long lastOutputNanos() {
     return lastOutputNanos.get();
-  }
-
-  long depth(String queue) {
-    try {
-      return publishing.messageCount(queue);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  @Override
-  public void close() throws IOException, TimeoutException {
-    try {
-      for (String queue : List.of(inputQueue, outputQueue, deadLetterQueue)) {
-        publishing.queueDelete(queue);
-      }
-    } finally {
-      connection.close();
-    }
   }
 }

@@ -76,15 +76,7 @@ class StatusStreamBenchIT {
       FleetChurn churn = new FleetChurn(server, decisive, idleCap, 0.05, 13);
       churn.seedIdle(idleCap);
 
-      List<String> args = new ArrayList<>();
-      args.addAll(
-          List.of(
-              "--grpc-host", "127.0.0.1",
-              "--grpc-port", String.valueOf(server.port()),
-              "--rabbitmq-host", "127.0.0.1",
-              "--snapshot-timeout", "180s",
-              "--drain-timeout", "10s"));
-      args.addAll(queues.queueOptions());
+      List<String> args = BenchBroker.runArgs(server.port(), queues, "180s");
       long startNanos = System.nanoTime();
       try (BenchBroker broker =
           BenchBroker.start(

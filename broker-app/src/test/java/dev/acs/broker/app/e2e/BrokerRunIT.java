@@ -39,8 +39,7 @@ class BrokerRunIT {
   @BeforeEach
   void setUp(TestInfo test) throws Exception {
     central = StandInCentralServer.start(0);
-    String name = test.getTestMethod().orElseThrow().getName();
-    rabbit = new Rabbit(name.length() > 30 ? name.substring(0, 30) : name);
+    rabbit = Rabbit.forTest("", test);
   }
 
   @AfterEach
@@ -59,6 +58,24 @@ class BrokerRunIT {
     List<String> args = RunFixtures.runArgs(central, Duration.ofSeconds(20), options);
     BrokerProcess broker =
         brokers.start(args, Map.of("BROKER_ID", "broker_it", "BROKER_NAME", "Broker-IT"));
+    return broker;
+  }
+
+  /** How many inputs the SIGTERM and SIGKILL tests publish while the broker routes. */
+  private static final int TOTAL_UNDER_LOAD = 3000;
+
+  /**
+   * Two idle agents and a ready broker that routes {@code total} inputs being published in the
+   * background; returns once some of them are routed, so a signal lands mid-load.
+   */
+  private BrokerProcess brokerRoutingUnderLoad(int total) throws Exception {
+    central.putAgent("agent_1", "idle");
+    central.putAgent("agent_2", "idle");
+    // At most PREFETCH inputs are unacknowledged when a kill lands, which bounds the SIGKILL
+    // test's duplicates (the default prefetch, 250, would allow that many).
+    BrokerProcess broker = startReadyBroker("--prefetch", String.valueOf(PREFETCH));
+    publishInBackground(total);
+    await("some messages routed").atMost(WAIT).until(() -> rabbit.depth(rabbit.outputQueue) >= 200);
     return broker;
   }
 
@@ -258,42 +275,28 @@ class BrokerRunIT {
   @Test
   @DisplayName("SIGTERM under load: exit 0, nothing lost, nothing duplicated")
   void sigterm_underLoad_exits0_withoutLossOrDuplicates() throws Exception {
-    central.putAgent("agent_1", "idle");
-    central.putAgent("agent_2", "idle");
-    int total = 3000;
-    // The window named below: at most PREFETCH inputs are unacknowledged when the kill lands
-    // (the default prefetch, 250, would allow that many duplicates).
-    BrokerProcess broker = startReadyBroker("--prefetch", String.valueOf(PREFETCH));
-    publishInBackground(total);
-    await("some messages routed").atMost(WAIT).until(() -> rabbit.depth(rabbit.outputQueue) >= 200);
+    BrokerProcess broker = brokerRoutingUnderLoad(TOTAL_UNDER_LOAD);
 
     int exitCode = broker.terminate(Duration.ofSeconds(30));
     assertThat(exitCode).as(broker.output()).isZero();
     assertThat(broker.output()).contains("Shutdown requested (SIGTERM)").contains("stopped");
 
     startReadyBroker();
-    Map<String, Integer> seen = collectUntil(total);
-    assertThat(seen).hasSize(total);
+    Map<String, Integer> seen = collectUntil(TOTAL_UNDER_LOAD);
+    assertThat(seen).hasSize(TOTAL_UNDER_LOAD);
     assertThat(seen.values()).allMatch(count -> count == 1);
   }
 
   @Test
   @DisplayName("SIGKILL under load, then a restart: nothing lost")
   void sigkill_underLoad_thenRestart_losesNothing() throws Exception {
-    central.putAgent("agent_1", "idle");
-    central.putAgent("agent_2", "idle");
-    int total = 3000;
-    // The window named below: at most PREFETCH inputs are unacknowledged when the kill lands
-    // (the default prefetch, 250, would allow that many duplicates).
-    BrokerProcess broker = startReadyBroker("--prefetch", String.valueOf(PREFETCH));
-    publishInBackground(total);
-    await("some messages routed").atMost(WAIT).until(() -> rabbit.depth(rabbit.outputQueue) >= 200);
+    BrokerProcess broker = brokerRoutingUnderLoad(TOTAL_UNDER_LOAD);
 
     broker.kill();
 
     startReadyBroker("--prefetch", String.valueOf(PREFETCH));
-    Map<String, Integer> seen = collectUntil(total);
-    assertThat(seen).hasSize(total);
+    Map<String, Integer> seen = collectUntil(TOTAL_UNDER_LOAD);
+    assertThat(seen).hasSize(TOTAL_UNDER_LOAD);
     int duplicates = seen.values().stream().mapToInt(count -> count - 1).sum();
     // Only what was in flight at the kill may come twice: at most the prefetch window.
     assertThat(duplicates).isLessThanOrEqualTo(PREFETCH);

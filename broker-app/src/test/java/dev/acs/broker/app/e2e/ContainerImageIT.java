@@ -78,8 +78,7 @@ class ContainerImageIT {
   @BeforeEach
   void setUp(TestInfo test) throws Exception {
     central = StandInCentralServer.start(0);
-    String name = test.getTestMethod().orElseThrow().getName();
-    rabbit = new Rabbit("ctr_" + (name.length() > 26 ? name.substring(0, 26) : name));
+    rabbit = Rabbit.forTest("ctr_", test);
   }
 
   @AfterEach

@@ -45,8 +45,7 @@ class OperabilityIT {
   @BeforeEach
   void setUp(TestInfo test) throws Exception {
     central = StandInCentralServer.start(0);
-    String name = test.getTestMethod().orElseThrow().getName();
-    rabbit = new Rabbit("ops_" + (name.length() > 20 ? name.substring(0, 20) : name));
+    rabbit = Rabbit.forTest("ops_", test);
   }
 
   @AfterEach

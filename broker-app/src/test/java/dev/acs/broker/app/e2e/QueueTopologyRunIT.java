@@ -35,8 +35,7 @@ class QueueTopologyRunIT {
   @BeforeEach
   void setUp(TestInfo test) throws Exception {
     central = RunFixtures.centralWithIdleAgents(1);
-    String name = test.getTestMethod().orElseThrow().getName();
-    rabbit = new Rabbit("topo_" + name.substring(0, Math.min(16, name.length())));
+    rabbit = Rabbit.forTest("topo_", test);
   }
 
   @AfterEach

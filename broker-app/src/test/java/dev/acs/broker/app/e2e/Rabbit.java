@@ -6,58 +6,40 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import dev.acs.broker.app.TestQueues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.TestInfo;
 
 /**
- * The test's own RabbitMQ client (127.0.0.1:5672, guest): unique queue names per test, publishing
- * inputs, collecting outputs, deleting the queues at the end.
+ * The test's own RabbitMQ client on its {@link TestQueues}: publishing inputs, collecting outputs.
  */
-final class Rabbit implements AutoCloseable {
+final class Rabbit extends TestQueues {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  final String inputQueue;
-  final String outputQueue;
-  final String deadLetterQueue;
-  private final Connection connection;
   private final Channel channel;
 
   Rabbit(String testName) throws IOException, TimeoutException {
-    String suffix = testName + "_" + UUID.randomUUID().toString().substring(0, 8);
-    inputQueue = "it_in_" + suffix;
-    outputQueue = "it_out_" + suffix;
-    deadLetterQueue = "it_dead_" + suffix;
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost("127.0.0.1");
-    factory.setPort(5672);
-    factory.setUsername("guest");
-    factory.setPassword("guest");
-    connection = factory.newConnection("broker-app-it " + suffix);
-    channel = connection.createChannel();
+    super("it", testName, "broker-app-it");
+    channel = connection().createChannel();
     channel.confirmSelect();
-    // As the central server declares them (SPEC §3): durable, no arguments.
-    for (String queue : List.of(inputQueue, outputQueue)) {
-      channel.queueDeclare(queue, true, false, false, null);
-    }
   }
 
-  /** The broker's command-line options for these queues. */
-  List<String> queueOptions() {
-    return List.of(
-        "--input-queue", inputQueue,
-        "--output-queue", outputQueue,
-        "--dead-letter-queue", deadLetterQueue);
+  /**
+   * Queues named after the running test: {@code prefix} and the test method's name, cut to 30
+   * characters, so a leftover queue says which test left it.
+   */
+  static Rabbit forTest(String prefix, TestInfo test) throws IOException, TimeoutException {
+    String name = prefix + test.getTestMethod().orElseThrow().getName();
+    return new Rabbit(name.length() > 30 ? name.substring(0, 30) : name);
   }
 
   /** Publishes one JSON object to the input queue, persistent, and waits for the confirm. */
@@ -123,25 +105,5 @@ final class Rabbit implements AutoCloseable {
                   .isGreaterThanOrEqualTo(count);
             });
     return received;
-  }
-
-  /** How many messages wait in a queue. */
-  long depth(String queue) {
-    try {
-      return channel.messageCount(queue);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  @Override
-  public void close() throws IOException, TimeoutException {
-    try {
-      for (String queue : List.of(inputQueue, outputQueue, deadLetterQueue)) {
-        channel.queueDelete(queue);
-      }
-    } finally {
-      connection.close();
-    }
   }
 }

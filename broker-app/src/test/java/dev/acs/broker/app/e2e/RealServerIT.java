@@ -35,12 +35,10 @@ class RealServerIT {
   private Rabbit rabbit;
   private RealSystem system;
   private final List<BrokerProcess> brokers = new ArrayList<>();
-  private String testName;
 
   @BeforeEach
   void setUp(TestInfo test) throws Exception {
-    testName = test.getTestMethod().orElseThrow().getName();
-    rabbit = new Rabbit(testName.length() > 30 ? testName.substring(0, 30) : testName);
+    rabbit = Rabbit.forTest("", test);
     system = new RealSystem(rabbit);
   }
 

@@ -3,6 +3,7 @@ package dev.acs.broker.app.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.adapter.amqp.AmqpAddress;
+import dev.acs.broker.adapter.amqp.AmqpSettings;
 import dev.acs.broker.adapter.amqp.QueueType;
 import dev.acs.broker.app.cli.BrokerCli;
 import dev.acs.broker.app.config.BrokerConfig;
@@ -15,7 +16,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,30 +31,9 @@ import picocli.CommandLine.Model.OptionSpec;
 /** The {@code broker} command line, in-process, with an injected environment. */
 class RunCommandTest {
 
-  private static final Map<String, String> REQUIRED =
-      Map.of("GRPC_HOST", "central", "GRPC_PORT", "50051", "RABBITMQ_HOST", "rabbit");
+  private static final Map<String, String> REQUIRED = RunCommandLine.REQUIRED;
 
-  private final List<BrokerConfig> launched = new ArrayList<>();
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(Map<String, String> environment, String... args) {
-    CommandLine commandLine =
-        BrokerCli.commandLine(
-            environment,
-            config -> {
-              launched.add(config);
-              return 0;
-            });
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    return commandLine.execute(args);
-  }
-
-  private BrokerConfig launchedConfig() {
-    assertThat(launched).hasSize(1);
-    return launched.get(0);
-  }
+  private final RunCommandLine cli = new RunCommandLine();
 
   @Test
   @DisplayName("Interop options (issue 17) come from the system's variables and the command line")
@@ -66,7 +45,7 @@ class RunCommandTest {
     environment.put("BROKER_SUSPECT_AGENTS", "exclude");
 
     int exitCode =
-        run(
+        cli.run(
             environment,
             "run",
             "--status-hold",
@@ -83,10 +62,11 @@ class RunCommandTest {
             "20s");
 
     assertThat(exitCode).isZero();
-    BrokerConfig.Interop interop = launchedConfig().interop();
+    BrokerConfig config = cli.launchedConfig();
+    BrokerConfig.Interop interop = config.interop();
     assertThat(interop.errorReceiver())
         .isEqualTo(dev.acs.broker.core.application.ErrorReceiver.SENDER);
-    assertThat(interop.grpcDeadline()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(config.grpc().registrationDeadline()).isEqualTo(Duration.ofMillis(2500));
     assertThat(interop.logFile()).isEqualTo(Path.of("/var/log/broker.log"));
     assertThat(interop.statusHold())
         .isEqualTo(dev.acs.broker.core.application.StatusHold.Mode.LAST_VIEW);
@@ -110,10 +90,10 @@ class RunCommandTest {
     "--grpc-deadline-seconds, -1, 'positive number of seconds'"
   })
   void run_invalidInteropValue_exits2WithWhatToWrite(String option, String value, String hint) {
-    int exitCode = run(REQUIRED, "run", option, value);
+    int exitCode = cli.run(REQUIRED, "run", option, value);
 
     assertThat(exitCode).isEqualTo(2);
-    assertThat(err.toString()).contains(option).contains(hint);
+    assertThat(cli.err()).contains(option).contains(hint);
   }
 
   @ParameterizedTest
@@ -122,19 +102,19 @@ class RunCommandTest {
     Map<String, String> environment = new HashMap<>(REQUIRED);
     environment.remove(variable);
 
-    int exitCode = run(environment, "run");
+    int exitCode = cli.run(environment, "run");
 
     assertThat(exitCode).isEqualTo(2);
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains(
             "Missing required option " + option + " (or environment variable " + variable + ")");
-    assertThat(launched).isEmpty();
+    assertThat(cli.launched()).isEmpty();
   }
 
   @Test
   void run_requiredSettingsFromEnvironment_launchWithDefaults() {
     int exitCode =
-        run(
+        cli.run(
             Map.of(
                 "GRPC_HOST",
                 "central",
@@ -147,7 +127,7 @@ class RunCommandTest {
             "run");
 
     assertThat(exitCode).isZero();
-    BrokerConfig config = launchedConfig();
+    BrokerConfig config = cli.launchedConfig();
     assertThat(config.grpc().host()).isEqualTo("central");
     assertThat(config.grpc().port()).isEqualTo(50051);
     assertThat(config.grpc().tls()).isFalse();
@@ -185,7 +165,7 @@ class RunCommandTest {
     environment.put("BROKER_SNAPSHOT_TIMEOUT", "2m");
 
     int exitCode =
-        run(
+        cli.run(
             environment,
             "run",
             "--grpc-host",
@@ -196,7 +176,7 @@ class RunCommandTest {
             "500ms");
 
     assertThat(exitCode).isZero();
-    BrokerConfig config = launchedConfig();
+    BrokerConfig config = cli.launchedConfig();
     assertThat(config.grpc().host()).isEqualTo("cli-central");
     assertThat(config.identity().id()).isEqualTo("broker_cli");
     assertThat(config.identity().name()).isEqualTo("EnvName");
@@ -226,9 +206,9 @@ class RunCommandTest {
     environment.put("RABBITMQ_HEARTBEAT", "4s");
     environment.put("GRPC_LIVENESS_INTERVAL", "3s");
 
-    assertThat(run(environment, "run")).isZero();
+    assertThat(cli.run(environment, "run")).isZero();
 
-    BrokerConfig config = launchedConfig();
+    BrokerConfig config = cli.launchedConfig();
     assertThat(config.grpc().tls()).isTrue();
     assertThat(config.rabbitMq().username()).isEqualTo("broker");
     assertThat(config.rabbitMq().password()).isEqualTo("s3cret");
@@ -251,47 +231,50 @@ class RunCommandTest {
 
   @Test
   void run_heartbeatAndLivenessOptions_shortenFailureDetection() {
-    assertThat(run(REQUIRED, "run", "--rabbitmq-heartbeat", "2s", "--grpc-liveness-interval", "1s"))
+    assertThat(
+            cli.run(
+                REQUIRED, "run", "--rabbitmq-heartbeat", "2s", "--grpc-liveness-interval", "1s"))
         .isZero();
 
-    BrokerConfig config = launchedConfig();
+    BrokerConfig config = cli.launchedConfig();
     assertThat(config.rabbitMq().heartbeat()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.grpc().livenessInterval()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
   void run_publishesEveryExplanation_unlessToldToSaveRabbitMqTheWork() {
-    assertThat(run(REQUIRED, "run")).isZero();
-    assertThat(launched.get(0).publishing()).isEqualTo(BrokerConfig.Publishing.EXPLAINED);
+    assertThat(cli.run(REQUIRED, "run")).isZero();
+    assertThat(cli.launched().get(0).decisionHeaders()).isEqualTo(DecisionHeaders.FULL);
+    assertThat(cli.launched().get(0).rabbitMq().publishMessageId()).isTrue();
 
     Map<String, String> environment = new HashMap<>(REQUIRED);
     environment.put("BROKER_ROUTING_HEADERS", "routed-by");
-    assertThat(run(environment, "run", "--rabbitmq-message-id", "false")).isZero();
-    assertThat(launched.get(1).publishing())
-        .isEqualTo(new BrokerConfig.Publishing(DecisionHeaders.ROUTED_BY, false));
+    assertThat(cli.run(environment, "run", "--rabbitmq-message-id", "false")).isZero();
+    assertThat(cli.launched().get(1).decisionHeaders()).isEqualTo(DecisionHeaders.ROUTED_BY);
+    assertThat(cli.launched().get(1).rabbitMq().publishMessageId()).isFalse();
 
-    assertThat(run(REQUIRED, "run", "--routing-headers", "none")).isZero();
-    assertThat(launched.get(2).publishing().decisionHeaders()).isEqualTo(DecisionHeaders.NONE);
+    assertThat(cli.run(REQUIRED, "run", "--routing-headers", "none")).isZero();
+    assertThat(cli.launched().get(2).decisionHeaders()).isEqualTo(DecisionHeaders.NONE);
   }
 
   @Test
   void run_maxDeliveries_defaultsToFive_andIsReadFromOptionOrEnvironment() {
-    assertThat(run(REQUIRED, "run")).isZero();
-    assertThat(launched.get(0).redelivery()).isEqualTo(new BrokerConfig.Redelivery(5));
+    assertThat(cli.run(REQUIRED, "run")).isZero();
+    assertThat(cli.launched().get(0).redelivery()).isEqualTo(new BrokerConfig.Redelivery(5));
 
     Map<String, String> environment = new HashMap<>(REQUIRED);
     environment.put("BROKER_MAX_DELIVERIES", "3");
-    assertThat(run(environment, "run")).isZero();
-    assertThat(launched.get(1).redelivery().maxDeliveries()).isEqualTo(3);
+    assertThat(cli.run(environment, "run")).isZero();
+    assertThat(cli.launched().get(1).redelivery().maxDeliveries()).isEqualTo(3);
 
-    assertThat(run(environment, "run", "--max-deliveries", "9")).isZero();
-    assertThat(launched.get(2).redelivery().maxDeliveries()).isEqualTo(9);
+    assertThat(cli.run(environment, "run", "--max-deliveries", "9")).isZero();
+    assertThat(cli.launched().get(2).redelivery().maxDeliveries()).isEqualTo(9);
   }
 
   @Test
   void run_unknownRoutingHeaders_exits2NamingTheChoices() {
-    assertThat(run(REQUIRED, "run", "--routing-headers", "some")).isEqualTo(2);
-    assertThat(err.toString())
+    assertThat(cli.run(REQUIRED, "run", "--routing-headers", "some")).isEqualTo(2);
+    assertThat(cli.err())
         .contains("--routing-headers (or BROKER_ROUTING_HEADERS)")
         .contains("full, routed-by or none");
   }
@@ -302,9 +285,9 @@ class RunCommandTest {
     Map<String, String> environment = new HashMap<>(REQUIRED);
     environment.put("RABBITMQ_PASSWORD", "from-env");
 
-    assertThat(run(environment, "run", "--rabbitmq-password-file", file.toString())).isZero();
+    assertThat(cli.run(environment, "run", "--rabbitmq-password-file", file.toString())).isZero();
 
-    assertThat(launchedConfig().rabbitMq().password()).isEqualTo("from-file");
+    assertThat(cli.launchedConfig().rabbitMq().password()).isEqualTo("from-file");
   }
 
   @Test
@@ -313,15 +296,16 @@ class RunCommandTest {
     Map<String, String> environment = new HashMap<>(REQUIRED);
     environment.put("RABBITMQ_PASSWORD_FILE", file.toString());
 
-    assertThat(run(environment, "run")).isZero();
+    assertThat(cli.run(environment, "run")).isZero();
 
-    assertThat(launchedConfig().rabbitMq().password()).isEqualTo("mounted");
+    assertThat(cli.launchedConfig().rabbitMq().password()).isEqualTo("mounted");
   }
 
   @Test
   void run_missingPasswordFile_exits2() {
-    assertThat(run(REQUIRED, "run", "--rabbitmq-password-file", "/nonexistent/pw")).isEqualTo(2);
-    assertThat(err.toString()).contains("Cannot read the RabbitMQ password file");
+    assertThat(cli.run(REQUIRED, "run", "--rabbitmq-password-file", "/nonexistent/pw"))
+        .isEqualTo(2);
+    assertThat(cli.err()).contains("Cannot read the RabbitMQ password file");
   }
 
   @Test
@@ -330,11 +314,11 @@ class RunCommandTest {
     Map<String, String> environment = new HashMap<>(REQUIRED);
     environment.put("RABBITMQ_PASSWORD", "topsecret");
 
-    run(environment, "run", "--help");
-    run(environment, "run", "--rabbitmq-password", "topsecret");
+    cli.run(environment, "run", "--help");
+    cli.run(environment, "run", "--rabbitmq-password", "topsecret");
 
-    assertThat(out.toString()).contains("--rabbitmq-password").doesNotContain("topsecret");
-    assertThat(launchedConfig().toString()).doesNotContain("topsecret");
+    assertThat(cli.out()).contains("--rabbitmq-password").doesNotContain("topsecret");
+    assertThat(cli.launchedConfig().toString()).doesNotContain("topsecret");
   }
 
   @ParameterizedTest
@@ -351,9 +335,9 @@ class RunCommandTest {
     "--grpc-liveness-interval, 0s, gRPC liveness interval must be positive"
   })
   void run_invalidValue_exits2WithAClearMessage(String option, String value, String message) {
-    assertThat(run(REQUIRED, "run", option, value)).isEqualTo(2);
-    assertThat(err.toString()).contains(message);
-    assertThat(launched).isEmpty();
+    assertThat(cli.run(REQUIRED, "run", option, value)).isEqualTo(2);
+    assertThat(cli.err()).contains(message);
+    assertThat(cli.launched()).isEmpty();
   }
 
   @Test
@@ -364,21 +348,21 @@ class RunCommandTest {
             config -> {
               throw new dev.acs.broker.core.application.BrokerStartupException("no snapshot");
             });
-    commandLine.setErr(new PrintWriter(err, true));
+    commandLine.setErr(new PrintWriter(new StringWriter(), true));
 
     assertThat(commandLine.execute("run")).isEqualTo(1);
   }
 
   @Test
   void version_printsTheProjectVersion() {
-    assertThat(run(Map.of(), "--version")).isZero();
-    assertThat(out.toString()).startsWith("broker ").doesNotContain("${");
+    assertThat(cli.run(Map.of(), "--version")).isZero();
+    assertThat(cli.out()).startsWith("broker ").doesNotContain("${");
   }
 
   @Test
   void noCommand_exits2() {
-    assertThat(run(Map.of())).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing command");
+    assertThat(cli.run(Map.of())).isEqualTo(2);
+    assertThat(cli.err()).contains("Missing command");
   }
 
   @Test
@@ -417,7 +401,7 @@ class RunCommandTest {
   @Test
   void run_clusterAddresses_replaceTheHost_andTheQueueTopologyIsConfigurable() {
     int exitCode =
-        run(
+        cli.run(
             Map.of(
                 "GRPC_HOST",
                 "central",
@@ -433,8 +417,8 @@ class RunCommandTest {
             "--rabbitmq-port",
             "5700");
 
-    assertThat(exitCode).as(err.toString()).isZero();
-    BrokerConfig.RabbitMq rabbit = launchedConfig().rabbitMq();
+    assertThat(exitCode).as(cli.err()).isZero();
+    AmqpSettings rabbit = cli.launchedConfig().rabbitMq();
     assertThat(rabbit.addresses())
         .containsExactly(
             new AmqpAddress("rabbit-1", 5700),
@@ -447,10 +431,10 @@ class RunCommandTest {
 
   @Test
   void run_oneHost_isAOneAddressListOfClassicDeclaredQueues() {
-    int exitCode = run(REQUIRED, "run", "--rabbitmq-port", "5671");
+    int exitCode = cli.run(REQUIRED, "run", "--rabbitmq-port", "5671");
 
-    assertThat(exitCode).as(err.toString()).isZero();
-    BrokerConfig.RabbitMq rabbit = launchedConfig().rabbitMq();
+    assertThat(exitCode).as(cli.err()).isZero();
+    AmqpSettings rabbit = cli.launchedConfig().rabbitMq();
     assertThat(rabbit.addresses()).containsExactly(new AmqpAddress("rabbit", 5671));
     assertThat(rabbit.queueType()).isEqualTo(QueueType.CLASSIC);
     assertThat(rabbit.declareQueues()).isTrue();
@@ -458,13 +442,13 @@ class RunCommandTest {
 
   @Test
   void run_badAddressListOrQueueType_exits2NamingTheOption() {
-    assertThat(run(REQUIRED, "run", "--rabbitmq-addresses", "a:1,,b")).isEqualTo(2);
-    assertThat(err.toString()).contains("Invalid --rabbitmq-addresses").contains("empty entry");
+    assertThat(cli.run(REQUIRED, "run", "--rabbitmq-addresses", "a:1,,b")).isEqualTo(2);
+    assertThat(cli.err()).contains("Invalid --rabbitmq-addresses").contains("empty entry");
 
-    assertThat(run(REQUIRED, "run", "--queue-type", "stream")).isEqualTo(2);
-    assertThat(err.toString())
+    assertThat(cli.run(REQUIRED, "run", "--queue-type", "stream")).isEqualTo(2);
+    assertThat(cli.err())
         .contains("Invalid --queue-type (or BROKER_QUEUE_TYPE)")
         .contains("use classic or quorum");
-    assertThat(launched).isEmpty();
+    assertThat(cli.launched()).isEmpty();
   }
 }

@@ -2,46 +2,33 @@ package dev.acs.broker.app.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.acs.broker.app.cli.BrokerCli;
+import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.grpc.GrpcSettings;
 import dev.acs.broker.app.config.BrokerConfig;
-import dev.acs.broker.app.config.TlsConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The TLS options of {@code broker run} (issue 16), in-process. */
 class RunCommandTlsTest {
 
-  private static final Map<String, String> REQUIRED =
-      Map.of("GRPC_HOST", "central", "GRPC_PORT", "50051", "RABBITMQ_HOST", "rabbit");
+  private static final Map<String, String> REQUIRED = RunCommandLine.REQUIRED;
 
-  private final List<BrokerConfig> launched = new ArrayList<>();
-  private final StringWriter err = new StringWriter();
-
-  private int run(Map<String, String> environment, String... args) {
-    CommandLine commandLine =
-        BrokerCli.commandLine(
-            environment,
-            config -> {
-              launched.add(config);
-              return 0;
-            });
-    commandLine.setOut(new PrintWriter(new StringWriter(), true));
-    commandLine.setErr(new PrintWriter(err, true));
-    return commandLine.execute(args);
-  }
+  private final RunCommandLine cli = new RunCommandLine();
 
   @Test
   void byDefault_hostNamesAreVerified_andNoClientCertificates() {
-    assertThat(run(REQUIRED, "run")).isZero();
+    assertThat(cli.run(REQUIRED, "run")).isZero();
 
-    assertThat(launched.get(0).tls()).isEqualTo(TlsConfig.DEFAULTS);
+    BrokerConfig config = cli.launchedConfig();
+    AmqpSettings rabbit = config.rabbitMq();
+    assertThat(rabbit.tlsVerifyHostname()).isTrue();
+    assertThat(rabbit.trustStore()).isNull();
+    assertThat(rabbit.clientCertificate()).isNull();
+    assertThat(rabbit.clientKey()).isNull();
+    assertThat(rabbit.externalAuth()).isFalse();
+    assertThat(config.grpc().clientCertificate()).isNull();
   }
 
   @Test
@@ -57,46 +44,47 @@ class RunCommandTlsTest {
     environment.put("GRPC_CLIENT_CERT", "/etc/grpc.pem");
     environment.put("GRPC_CLIENT_KEY", "/etc/grpc.key");
 
-    assertThat(run(environment, "run")).as(err.toString()).isZero();
+    assertThat(cli.run(environment, "run")).as(cli.err()).isZero();
 
-    assertThat(launched.get(0).tls())
+    BrokerConfig config = cli.launchedConfig();
+    AmqpSettings rabbit = config.rabbitMq();
+    assertThat(rabbit.trustStore()).isEqualTo(Path.of("/etc/ca.pem"));
+    assertThat(rabbit.tlsVerifyHostname()).isFalse();
+    assertThat(rabbit.clientCertificate()).isEqualTo(Path.of("/etc/rabbit.pem"));
+    assertThat(rabbit.clientKey()).isEqualTo(Path.of("/etc/rabbit.key"));
+    assertThat(rabbit.externalAuth()).isTrue();
+    assertThat(config.grpc().clientCertificate())
         .isEqualTo(
-            new TlsConfig(
-                Path.of("/etc/ca.pem"),
-                false,
-                Path.of("/etc/rabbit.pem"),
-                Path.of("/etc/rabbit.key"),
-                true,
-                Path.of("/etc/grpc.pem"),
-                Path.of("/etc/grpc.key")));
+            new GrpcSettings.ClientCertificate(Path.of("/etc/grpc.pem"), Path.of("/etc/grpc.key")));
   }
 
   @Test
   void aClientCertificateWithoutItsKey_isAUsageError() {
-    assertThat(run(REQUIRED, "run", "--rabbitmq-tls", "--rabbitmq-client-cert", "c.pem"))
+    assertThat(cli.run(REQUIRED, "run", "--rabbitmq-tls", "--rabbitmq-client-cert", "c.pem"))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("--rabbitmq-client-cert and --rabbitmq-client-key");
+    assertThat(cli.err()).contains("--rabbitmq-client-cert and --rabbitmq-client-key");
   }
 
   @Test
   void externalWithoutAClientCertificate_isAUsageError() {
-    assertThat(run(REQUIRED, "run", "--rabbitmq-tls", "--rabbitmq-auth-mechanism", "EXTERNAL"))
+    assertThat(cli.run(REQUIRED, "run", "--rabbitmq-tls", "--rabbitmq-auth-mechanism", "EXTERNAL"))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("EXTERNAL logs in with a client certificate");
+    assertThat(cli.err()).contains("EXTERNAL logs in with a client certificate");
   }
 
   @Test
   void anUnknownMechanism_isAUsageError() {
-    assertThat(run(REQUIRED, "run", "--rabbitmq-auth-mechanism", "KERBEROS")).isEqualTo(2);
-    assertThat(err.toString()).contains("use PLAIN or EXTERNAL");
+    assertThat(cli.run(REQUIRED, "run", "--rabbitmq-auth-mechanism", "KERBEROS")).isEqualTo(2);
+    assertThat(cli.err()).contains("use PLAIN or EXTERNAL");
   }
 
   @Test
   void aTrustFileWithoutTls_isAUsageError() {
-    assertThat(run(REQUIRED, "run", "--rabbitmq-trust-cert", "ca.pem")).isEqualTo(2);
-    assertThat(err.toString()).contains("add --rabbitmq-tls");
-    assertThat(run(REQUIRED, "run", "--grpc-client-cert", "c.pem", "--grpc-client-key", "k.pem"))
+    assertThat(cli.run(REQUIRED, "run", "--rabbitmq-trust-cert", "ca.pem")).isEqualTo(2);
+    assertThat(cli.err()).contains("add --rabbitmq-tls");
+    assertThat(
+            cli.run(REQUIRED, "run", "--grpc-client-cert", "c.pem", "--grpc-client-key", "k.pem"))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("add --grpc-tls");
+    assertThat(cli.err()).contains("add --grpc-tls");
   }
 }

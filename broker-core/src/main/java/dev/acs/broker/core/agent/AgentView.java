@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,34 +81,49 @@ public final class AgentView {
   /** Tiers and ring built from scratch over {@code map}: O(n log n), for large changes. */
   private static AgentView built(
       long version, @Nullable Instant updatedAt, Availability availability, AgentMap map) {
-    List<List<Agent>> grouped = new ArrayList<>();
-    for (int i = 0; i < availability.tierCount(); i++) {
-      grouped.add(new ArrayList<>());
-    }
+    return built(version, updatedAt, availability, map, map.values());
+  }
+
+  /**
+   * Tiers and ring built from scratch over {@code map}, whose agents are exactly {@code members} (a
+   * list is cheaper to walk than the trie): one sort of the routable agents by id, which splits
+   * into the tiers in order, and the ring from their points.
+   */
+  private static AgentView built(
+      long version,
+      @Nullable Instant updatedAt,
+      Availability availability,
+      AgentMap map,
+      Collection<Agent> members) {
+    Agent[] routable = new Agent[members.size()];
+    int[] tierSize = new int[availability.tierCount()];
     int available = 0;
-    for (Agent agent : map.values()) {
+    for (Agent agent : members) {
       int tier = availability.tierOf(agent.state());
       if (tier >= 0) {
-        grouped.get(tier).add(agent);
-        available++;
+        routable[available++] = agent;
+        tierSize[tier]++;
       }
     }
-    AgentTier[] tiers = new AgentTier[grouped.size()];
-    AgentId[] routable = new AgentId[available];
+    IdOrder.sort(routable, available);
+    Agent[][] byTier = new Agent[tierSize.length][];
+    for (int tier = 0; tier < byTier.length; tier++) {
+      byTier[tier] = new Agent[tierSize[tier]];
+    }
+    int[] filled = new int[tierSize.length];
+    AgentId[] ids = new AgentId[available];
     long[] positions = new long[available * HashRing.POINTS_PER_AGENT];
-    int[] ownerIndex = new int[positions.length];
     int next = 0;
-    int owner = 0;
+    for (int owner = 0; owner < available; owner++) {
+      Agent agent = routable[owner];
+      int tier = availability.tierOf(agent.state());
+      byTier[tier][filled[tier]++] = agent;
+      ids[owner] = agent.id();
+      next = HashRing.positionsOf(agent.id(), positions, next);
+    }
+    AgentTier[] tiers = new AgentTier[byTier.length];
     for (int tier = 0; tier < tiers.length; tier++) {
-      Agent[] members = grouped.get(tier).toArray(Agent[]::new);
-      Arrays.sort(members, Comparator.comparing(Agent::id));
-      tiers[tier] = AgentTier.ofSorted(members);
-      for (Agent member : members) {
-        int from = next;
-        next = HashRing.positionsOf(member.id(), positions, next);
-        Arrays.fill(ownerIndex, from, next, owner);
-        routable[owner++] = member.id();
-      }
+      tiers[tier] = AgentTier.ofSorted(byTier[tier]);
     }
     return new AgentView(
         version,
@@ -117,7 +131,7 @@ public final class AgentView {
         availability,
         map,
         tiers,
-        RingPoints.of(positions, ownerIndex, routable, next));
+        RingPoints.of(positions, HashRing.POINT_SHIFT, ids, next));
   }
 
   /**
@@ -184,7 +198,12 @@ public final class AgentView {
    */
   AgentView changedBy(long nextVersion, @Nullable Instant at, List<AgentChange> changes) {
     if (changes.size() > 64 && changes.size() > agents.size() / 4) {
-      return built(nextVersion, at, availability, rebuiltMap(changes));
+      List<Agent> all = rebuiltAgents(changes);
+      AgentMap map = AgentMap.ofAll(all);
+      // With unique ids in the changes (as both diffs make them) the list is the map's agents.
+      return map.size() == all.size()
+          ? built(nextVersion, at, availability, map, all)
+          : built(nextVersion, at, availability, map);
     }
     AgentMap map = agents;
     for (AgentChange change : changes) {
@@ -216,10 +235,10 @@ public final class AgentView {
   }
 
   /**
-   * The map with the changes applied, built in one pass (the first snapshot, or a change to more
-   * than a quarter of the fleet) rather than by a path copy per change.
+   * The agents after the changes, for a map built in one pass (the first snapshot, or a change to
+   * more than a quarter of the fleet) rather than by a path copy per change.
    */
-  private AgentMap rebuiltMap(List<AgentChange> changes) {
+  private List<Agent> rebuiltAgents(List<AgentChange> changes) {
     List<Agent> all = new ArrayList<>(agents.size() + changes.size());
     if (agents.size() > 0) {
       Set<AgentId> touched = new HashSet<>(changes.size() * 2);
@@ -238,7 +257,7 @@ public final class AgentView {
         all.add(after);
       }
     }
-    return AgentMap.ofAll(all);
+    return all;
   }
 
   /** The same agents, as a new version stamped {@code at}. */

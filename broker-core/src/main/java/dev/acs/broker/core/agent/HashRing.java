@@ -28,6 +28,12 @@ public final class HashRing {
    */
   static final int POINTS_PER_AGENT = 16;
 
+  /**
+   * {@code log2(POINTS_PER_AGENT)}: an agent's points are written in a row, so point i is agent's i
+   * >>> 4.
+   */
+  static final int POINT_SHIFT = Integer.numberOfTrailingZeros(POINTS_PER_AGENT);
+
   private final RingPoints points;
   private final AgentMap agents;
   private final int size;

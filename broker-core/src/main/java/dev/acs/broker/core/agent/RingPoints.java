@@ -40,29 +40,30 @@ final class RingPoints {
 
   /** The ring of exactly these points, given in any order without duplicates. */
   static RingPoints of(long[] positions, AgentId[] owners, int length) {
-    int[] ownerIndex = new int[length];
-    for (int i = 0; i < length; i++) {
-      ownerIndex[i] = i;
-    }
-    return of(positions, ownerIndex, owners, length);
+    return of(positions, 0, owners, length);
   }
 
   /**
    * The ring of exactly these points, given in any order without duplicates, point {@code i} owned
-   * by {@code agents[ownerIndex[i]]}.
+   * by {@code owners[i >>> ownerShift]} (each owner's {@code 1 << ownerShift} points in a row, as
+   * {@link HashRing#positionsOf} writes them).
    *
    * <p>Built in one pass rather than point by point: a radix pass by the top 8 bits into 256
-   * sequential streams, then each stream (a few thousand points, cache-resident) is distributed
-   * straight into its buckets. Owners travel as int indexes until the buckets are filled:
-   * scattering references at random into arrays of millions of slots cost more in cache misses and
-   * GC card marking than everything else in building the view (0.5–0.9 s at 100,000 agents).
+   * sequential streams, then each stream (a few thousand points, cache-resident) is sorted as
+   * primitive keys by two counting passes and only then are the buckets' arrays allocated and
+   * filled, in order. Owners travel as int indexes until then: scattering references at random into
+   * arrays of millions of slots cost more in cache misses and GC card marking than everything else
+   * in building the view (0.5–0.9 s at 100,000 agents), and an insertion sort of each bucket's
+   * positions and owners together was most of what remained (about 40 ms).
    */
-  static RingPoints of(long[] positions, int[] ownerIndex, AgentId[] agents, int length) {
+  static RingPoints of(long[] positions, int ownerShift, AgentId[] owners, int length) {
     int[] groupStart = new int[FAN + 1];
     for (int i = 0; i < length; i++) {
       groupStart[(int) (positions[i] >>> 56) + 1]++;
     }
+    int largest = 0;
     for (int t = 0; t < FAN; t++) {
+      largest = Math.max(largest, groupStart[t + 1]);
       groupStart[t + 1] += groupStart[t];
     }
     int[] fill = Arrays.copyOf(groupStart, FAN);
@@ -71,41 +72,81 @@ final class RingPoints {
     for (int i = 0; i < length; i++) {
       int at = fill[(int) (positions[i] >>> 56)]++;
       groupedPositions[at] = positions[i];
-      groupedOwners[at] = ownerIndex[i];
+      groupedOwners[at] = i >>> ownerShift;
     }
+    // A key: the position's 56 bits below the group's byte, shifted up, with the point's index
+    // within its group in the low bits (overwriting the position's lowest few), so primitive
+    // passes carry the index along. Two counting passes over a group, by the byte below the
+    // bucket's and then, stably, by the bucket's byte, leave each bucket sorted but for the rare
+    // points sharing both bytes, which an insertion sort then moves (cheap: the range is nearly
+    // sorted). Points that tie, or differ only in the overwritten bits, are mended by the check
+    // after the fill.
+    int indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(largest));
+    long indexMask = (1L << indexBits) - 1;
+    long[] keys = new long[largest];
+    long[] byLower = new long[largest];
+    int[] lowerStart = new int[FAN + 1];
+    int[] bucketStart = new int[FAN + 1];
+    int[] cursor = new int[FAN];
     Mid[] top = new Mid[FAN];
     long[] topBits = new long[WORDS];
-    int[] bucketSize = new int[FAN];
     for (int t = 0; t < FAN; t++) {
       int from = groupStart[t];
       int to = groupStart[t + 1];
-      if (from == to) {
+      int size = to - from;
+      if (size == 0) {
         continue;
       }
-      Arrays.fill(bucketSize, 0);
-      for (int i = from; i < to; i++) {
-        bucketSize[middle(groupedPositions[i])]++;
+      Arrays.fill(lowerStart, 0);
+      Arrays.fill(bucketStart, 0);
+      for (int k = 0; k < size; k++) {
+        long key = ((groupedPositions[from + k] << 8) & ~indexMask) | k;
+        keys[k] = key;
+        lowerStart[(int) ((key >>> 48) & (FAN - 1)) + 1]++;
+        bucketStart[(int) (key >>> 56) + 1]++;
+      }
+      for (int b = 0; b < FAN; b++) {
+        lowerStart[b + 1] += lowerStart[b];
+        bucketStart[b + 1] += bucketStart[b];
+      }
+      System.arraycopy(lowerStart, 0, cursor, 0, FAN);
+      for (int k = 0; k < size; k++) {
+        byLower[cursor[(int) ((keys[k] >>> 48) & (FAN - 1))]++] = keys[k];
+      }
+      System.arraycopy(bucketStart, 0, cursor, 0, FAN);
+      for (int k = 0; k < size; k++) {
+        keys[cursor[(int) (byLower[k] >>> 56)]++] = byLower[k];
       }
       Leaf[] leaves = new Leaf[FAN];
       long[] bits = new long[WORDS];
       for (int m = 0; m < FAN; m++) {
-        if (bucketSize[m] > 0) {
-          leaves[m] = new Leaf(new long[bucketSize[m]], new AgentId[bucketSize[m]]);
-          set(bits, m);
-          bucketSize[m] = 0; // reused as the fill count below
+        int start = bucketStart[m];
+        int end = bucketStart[m + 1];
+        if (start == end) {
+          continue;
         }
-      }
-      for (int i = from; i < to; i++) {
-        int m = middle(groupedPositions[i]);
-        Leaf leaf = leaves[m];
-        int at = bucketSize[m]++;
-        leaf.positions[at] = groupedPositions[i];
-        leaf.owners[at] = agents[groupedOwners[i]];
-      }
-      for (Leaf leaf : leaves) {
-        if (leaf != null && leaf.positions.length > 1) {
-          insertionSort(leaf.positions, leaf.owners);
+        sortUnsigned(keys, start, end);
+        long[] bucketPositions = new long[end - start];
+        AgentId[] bucketOwners = new AgentId[end - start];
+        boolean ordered = true;
+        for (int k = 0; k < bucketPositions.length; k++) {
+          int i = from + (int) (keys[start + k] & indexMask);
+          bucketPositions[k] = groupedPositions[i];
+          bucketOwners[k] = owners[groupedOwners[i]];
+          if (k > 0
+              && after(
+                  bucketPositions[k - 1],
+                  bucketOwners[k - 1],
+                  bucketPositions[k],
+                  bucketOwners[k])) {
+            ordered = false;
+          }
         }
+        if (!ordered) {
+          insertionSort(bucketPositions, bucketOwners);
+        }
+        leaves[m] = new Leaf(bucketPositions, bucketOwners);
+        set(bits, m);
       }
       top[t] = new Mid(leaves, bits);
       set(topBits, t);
@@ -113,14 +154,20 @@ final class RingPoints {
     return new RingPoints(top, topBits, length);
   }
 
-  private static int middle(long position) {
-    return (int) (position >>> 48) & (FAN - 1);
+  /** Insertion sort of a small range of keys, as unsigned numbers. */
+  private static void sortUnsigned(long[] keys, int from, int to) {
+    for (int i = from + 1; i < to; i++) {
+      long key = keys[i];
+      int j = i - 1;
+      while (j >= from && Long.compareUnsigned(keys[j], key) > 0) {
+        keys[j + 1] = keys[j];
+        j--;
+      }
+      keys[j + 1] = key;
+    }
   }
 
-  /**
-   * Sorts one bucket by position, then owner id. Owners are looked at only when positions tie:
-   * reading an agent per comparison (a cache miss each) made this sort most of the bulk build.
-   */
+  /** Sorts one bucket by position, then owner id; owners are looked at only when positions tie. */
   private static void insertionSort(long[] positions, AgentId[] owners) {
     for (int i = 1; i < positions.length; i++) {
       long position = positions[i];

@@ -201,14 +201,21 @@ class AgentRegistryConcurrencyTest {
         }
         available += view.tierSize(tier);
       }
-      if (available != view.availableCount() || view.ring().size() != available) {
+      if (available != view.availableCount()
+          || view.ring().size() != available
+          || view.ring().pointCount() != available * HashRing.POINTS_PER_AGENT) {
         violations.add("counts disagree in " + view);
       }
       String client = "web_" + k++;
       MessageEnvelope message =
           MessageEnvelope.builder(MessageType.TEXT).senderId(client).clientId(client).build();
+      // The ring holds ids and resolves them in the same view: its answer is this view's record
+      // (of this view's generation), never one from an update before or after it.
       Agent owner = view.ring().owner(client, null);
-      if (owner == null || !view.isAvailable(owner.id()) || view.get(owner.id()) != owner) {
+      if (owner == null
+          || !view.isAvailable(owner.id())
+          || view.get(owner.id()) != owner
+          || !owner.name().equals(view.agents().iterator().next().name())) {
         violations.add("ring owner " + owner + " not available in " + view);
       }
       if (!(sticky.decide(message, view) instanceof RoutingDecision.Deliver)) {
@@ -217,15 +224,27 @@ class AgentRegistryConcurrencyTest {
     }
   }
 
+  /**
+   * Every agent of one generation: states change from one generation to the next, so each update
+   * moves agents between tiers (busy and idle, ring points untouched) and takes a few off the ring
+   * and back (offline), the changes a torn update would show. Agent 1 stays idle, so a reader
+   * always has an agent other than the sender.
+   */
   private static List<Agent> snapshot(int writer, int generation) {
     List<Agent> agents = new ArrayList<>();
     for (int i = 0; i < AGENTS_PER_SNAPSHOT; i++) {
       Agent agent = Agents.idle("agent-" + i);
+      AgentState state =
+          i == 1
+              ? AgentState.IDLE
+              : (i + generation) % 7 == 0
+                  ? AgentState.OFFLINE
+                  : (i + generation) % 3 == 0 ? AgentState.BUSY : AgentState.IDLE;
       agents.add(
           new Agent(
               agent.id(),
               "gen-" + writer + "-" + generation,
-              i % 3 == 0 ? AgentState.BUSY : AgentState.IDLE,
+              state,
               agent.lastSeen(),
               agent.metrics()));
     }

@@ -219,6 +219,36 @@ class PersistentViewPropertyTest {
   }
 
   @ParameterizedTest
+  @ValueSource(longs = {71, 72, 73, 74, 75, 76})
+  void idOrder_sortsLikeTheIdComparator(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    // Ids sharing long prefixes, ids that are prefixes of others, digits and letters, characters
+    // beyond Latin-1 (wider keys), and duplicates: the key's ties and its width both get exercised.
+    String[] prefixes = {"", "agent-", "agent-0", "a", "Ω-", "node-eu-west-1-"};
+    String alphabet = random.nextBoolean() ? "0123456789" : "09az-_AZ\u00e9\u4e2d\uffff";
+    int count = new int[] {2, 3, 17, 1_000, 5_000, 70_000}[(int) (seed - 71)];
+    Agent[] agents = new Agent[count];
+    for (int i = 0; i < count; i++) {
+      StringBuilder id = new StringBuilder(prefixes[random.nextInt(seed % 2 == 0 ? 2 : 6)]);
+      int length = 1 + random.nextInt(seed % 3 == 0 ? 3 : 12);
+      for (int c = 0; c < length; c++) {
+        id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      agents[i] = Agents.idle(id.toString());
+    }
+    Agent[] expected = agents.clone();
+    java.util.Arrays.sort(expected, Comparator.comparing(Agent::id));
+    Agent[] sorted = agents.clone();
+    IdOrder.sort(sorted, count);
+    assertThat(java.util.Arrays.stream(sorted).map(Agent::id).toList())
+        .containsExactlyElementsOf(java.util.Arrays.stream(expected).map(Agent::id).toList());
+    // Only the first length entries are sorted; the rest stay where they were.
+    Agent[] partly = agents.clone();
+    IdOrder.sort(partly, count / 2);
+    assertThat(partly[count - 1]).isSameAs(agents[count - 1]);
+  }
+
+  @ParameterizedTest
   @ValueSource(longs = {61, 62})
   void stateChangeWithinRoutableTiers_sharesTheRingPoints_andResolvesTheNewRecord(long seed) {
     SplittableRandom random = new SplittableRandom(seed);

@@ -2,30 +2,22 @@ package dev.acs.broker.app.sandbox.demo;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.acs.broker.app.config.BrokerConfig;
-import dev.acs.broker.app.config.DurationConverter;
 import dev.acs.broker.app.config.RabbitMqLoginOptions;
 import dev.acs.broker.app.config.RoutingPolicies;
-import dev.acs.broker.app.lifecycle.BrokerRunner;
 import dev.acs.broker.app.lifecycle.ProcessSignals;
 import dev.acs.broker.app.lifecycle.ShutdownSignal;
 import dev.acs.broker.app.logging.LogSetup;
+import dev.acs.broker.app.sandbox.simulate.FleetOptions;
 import dev.acs.broker.app.sandbox.simulate.Simulation;
 import dev.acs.broker.app.sandbox.simulate.StandInCentralServer;
-import dev.acs.broker.app.wiring.DaggerBrokerComponent;
-import dev.acs.broker.core.BrokerIdentity;
-import dev.acs.broker.core.agent.Availability;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,50 +50,11 @@ import picocli.CommandLine.Spec;
             + " Needs nothing but Java. Shows progress every second and a summary at the end.")
 public final class DemoCommand implements Callable<Integer> {
 
-  private static final String INPUT_QUEUE = "broker_input_queue";
-  private static final String OUTPUT_QUEUE = "server_input_queue";
-  private static final String DEAD_LETTER_QUEUE = "broker_dead_letter_queue";
+  private static final String AGENT_PREFIX = "demo_agent_";
 
   @Spec private @Nullable CommandSpec spec;
 
-  @Option(
-      names = "--duration",
-      paramLabel = "DURATION",
-      defaultValue = "0s",
-      converter = DurationConverter.class,
-      description = "How long the traffic runs (e.g. 20s, 2m; 0s: until Ctrl-C or SIGTERM).")
-  private Duration duration = Duration.ZERO;
-
-  @Option(
-      names = "--agents",
-      paramLabel = "N",
-      defaultValue = "4",
-      description = "Number of simulated agents. Default: ${DEFAULT-VALUE}.")
-  private int agents;
-
-  @Option(
-      names = "--rate",
-      paramLabel = "PER_SECOND",
-      defaultValue = "20",
-      description = "Frontend messages per second. Default: ${DEFAULT-VALUE}.")
-  private double rate;
-
-  @Option(
-      names = "--think-time",
-      paramLabel = "DURATION",
-      defaultValue = "200ms",
-      converter = DurationConverter.class,
-      description = "How long an agent works before it replies. Default: ${DEFAULT-VALUE}.")
-  private Duration thinkTime = Duration.ofMillis(200);
-
-  @Option(
-      names = "--churn",
-      paramLabel = "P",
-      defaultValue = "0.02",
-      description =
-          "Chance per second and agent of pausing or going offline for 1 to 3 s."
-              + " Default: ${DEFAULT-VALUE}.")
-  private double churn;
+  @Mixin private FleetOptions fleet = new FleetOptions("4", "20", "200ms", "0.02");
 
   @Option(
       names = "--routing-policy",
@@ -144,8 +97,8 @@ public final class DemoCommand implements Callable<Integer> {
               thread.setDaemon(true);
               return thread;
             });
-    try (Amqp amqp = amqp(out)) {
-      return run(out, settings(amqp.queueSuffix()), amqp, demo, startedAt, ticker);
+    try (DemoAmqp amqp = DemoAmqp.start(rabbitHost, login, commandSpec(), out)) {
+      return run(out, amqp, demo, startedAt, ticker);
     } finally {
       ticker.shutdownNow();
       demo.markStopped();
@@ -154,30 +107,16 @@ public final class DemoCommand implements Callable<Integer> {
 
   private int run(
       PrintWriter out,
-      Simulation.Settings settings,
-      Amqp amqp,
+      DemoAmqp amqp,
       ShutdownSignal demo,
       long startedAt,
       ScheduledExecutorService ticker)
       throws Exception {
-    ShutdownSignal brokerStop = new ShutdownSignal();
-    CompletableFuture<Integer> broker = new CompletableFuture<>();
+    Simulation.Settings settings = settings(amqp);
     try (StandInCentralServer central = StandInCentralServer.start(0);
         Connection connection = amqp.factory().newConnection("broker demo");
-        Simulation simulation = Simulation.start(central, connection, settings)) {
-      BrokerConfig config = brokerConfig(amqp, central.port());
-      BrokerRunner runner = DaggerBrokerComponent.factory().create(config).runner();
-      Thread routing =
-          new Thread(
-              () -> {
-                try {
-                  broker.complete(runner.run(brokerStop));
-                } catch (Throwable failure) {
-                  broker.completeExceptionally(failure);
-                }
-              },
-              "broker-demo");
-      routing.start();
+        Simulation simulation = Simulation.start(central, connection, settings);
+        DemoBroker broker = DemoBroker.start(amqp, central.port(), routingPolicy, logLevel)) {
       try (Channel probe = connection.createChannel()) {
         String input = settings.inputQueue();
         awaitCondition(
@@ -185,14 +124,14 @@ public final class DemoCommand implements Callable<Integer> {
             () -> broker.isDone() || demo.isRequested() || consumers(probe, input) > 0);
       }
       if (broker.isDone()) {
-        broker.get();
-        throw new IllegalStateException("the broker stopped during start-up");
+        throw broker.stoppedEarly();
       }
       if (demo.isRequested()) {
-        stopBroker(brokerStop, broker, routing);
+        broker.stop();
         out.println("Stopped during start-up (" + demo.reason() + ")");
         return 0;
       }
+      Duration duration = fleet.duration();
       out.printf(
           Locale.ROOT,
           "Broker routing after %.1f s: %d agents, %s msg/s from frontends, %s think time;"
@@ -226,28 +165,12 @@ public final class DemoCommand implements Callable<Integer> {
       ticker.shutdownNow();
       progress.end();
       Simulation.Stats stats = simulation.stats();
-      long deadLettered = depth(connection, DEAD_LETTER_QUEUE + amqp.queueSuffix());
-      stopBroker(brokerStop, broker, routing);
+      long deadLettered = depth(connection, amqp.deadLetterQueue());
+      broker.stop();
       out.println();
       out.print(DemoProgress.summary(stats, deadLettered, trafficNanos, demo.reason()));
       out.flush();
       return 0;
-    } finally {
-      if (!broker.isDone()) {
-        brokerStop.request("demo ending");
-      }
-    }
-  }
-
-  private void stopBroker(
-      ShutdownSignal brokerStop, CompletableFuture<Integer> broker, Thread routing)
-      throws InterruptedException, ExecutionException {
-    brokerStop.request("demo ending");
-    try {
-      broker.get(20, TimeUnit.SECONDS);
-    } catch (TimeoutException stuck) {
-      routing.interrupt();
-      throw new IllegalStateException("the broker did not stop within 20 s", stuck);
     }
   }
 
@@ -262,7 +185,8 @@ public final class DemoCommand implements Callable<Integer> {
                 + String.join(", ", RoutingPolicies.names()));
       }
       Level.check(logLevel);
-      settings("");
+      // The queue names come with the AMQP side, started later; the load is checked now.
+      fleet.settings(AGENT_PREFIX, "", "");
       if (rabbitHost != null && !rabbitHost.isBlank()) {
         login.password(commandSpec());
       }
@@ -271,120 +195,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private Simulation.Settings settings(String queueSuffix) {
-    return new Simulation.Settings(
-        agents,
-        "demo_agent_",
-        thinkTime,
-        rate,
-        churn,
-        INPUT_QUEUE + queueSuffix,
-        OUTPUT_QUEUE + queueSuffix);
-  }
-
-  /** The broker's configuration: what {@code broker run} would parse, pointed at this JVM. */
-  private BrokerConfig brokerConfig(Amqp amqp, int grpcPort) {
-    String suffix = amqp.queueSuffix();
-    return new BrokerConfig(
-        new BrokerIdentity("broker_demo", "Broker-demo"),
-        new BrokerConfig.Grpc("127.0.0.1", grpcPort, false, null),
-        new BrokerConfig.RabbitMq(
-            amqp.host(),
-            amqp.port(),
-            amqp.username(),
-            amqp.password(),
-            amqp.virtualHost(),
-            false,
-            INPUT_QUEUE + suffix,
-            OUTPUT_QUEUE + suffix,
-            DEAD_LETTER_QUEUE + suffix,
-            250),
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(10),
-        RoutingPolicies.normalize(routingPolicy),
-        Duration.ofSeconds(30),
-        false,
-        Duration.ofMinutes(5),
-        Availability.parse(BrokerConfig.DEFAULT_ROUTABLE_STATES),
-        BrokerConfig.LogFormat.TEXT,
-        logLevel.strip().toUpperCase(Locale.ROOT));
-  }
-
-  /** The AMQP side: the embedded broker, or the RabbitMQ named on the command line. */
-  private Amqp amqp(PrintWriter out) throws Exception {
-    if (rabbitHost == null || rabbitHost.isBlank()) {
-      out.println("Starting embedded AMQP broker (Apache Qpid Broker-J, in memory)...");
-      out.flush();
-      long from = System.nanoTime();
-      EmbeddedAmqpBroker embedded = EmbeddedAmqpBroker.start();
-      out.printf(
-          Locale.ROOT,
-          "Embedded AMQP broker ready on 127.0.0.1:%d after %.1f s%n",
-          embedded.port(),
-          seconds(System.nanoTime() - from));
-      out.flush();
-      return new Amqp(
-          "127.0.0.1",
-          embedded.port(),
-          EmbeddedAmqpBroker.USERNAME,
-          EmbeddedAmqpBroker.PASSWORD,
-          "/",
-          "",
-          embedded);
-    }
-    String suffix = "_demo_" + UUID.randomUUID().toString().substring(0, 8);
-    out.printf(
-        Locale.ROOT,
-        "Using RabbitMQ at %s:%d with queues *%s (deleted at the end)%n",
-        rabbitHost,
-        login.port(),
-        suffix);
-    out.flush();
-    ConnectionFactory factory = login.connectionFactory(rabbitHost, commandSpec());
-    return new Amqp(
-        factory.getHost(),
-        factory.getPort(),
-        factory.getUsername(),
-        factory.getPassword(),
-        factory.getVirtualHost(),
-        suffix,
-        null);
-  }
-
-  /** Where the AMQP broker is; closing it stops the embedded one or deletes the demo's queues. */
-  private record Amqp(
-      String host,
-      int port,
-      String username,
-      String password,
-      String virtualHost,
-      String queueSuffix,
-      @Nullable AutoCloseable embedded)
-      implements AutoCloseable {
-
-    ConnectionFactory factory() {
-      ConnectionFactory factory = new ConnectionFactory();
-      factory.setHost(host);
-      factory.setPort(port);
-      factory.setUsername(username);
-      factory.setPassword(password);
-      factory.setVirtualHost(virtualHost);
-      return factory;
-    }
-
-    @Override
-    public void close() throws Exception {
-      if (embedded != null) {
-        embedded.close();
-        return;
-      }
-      try (Connection connection = factory().newConnection("broker demo cleanup");
-          Channel channel = connection.createChannel()) {
-        for (String queue : List.of(INPUT_QUEUE, OUTPUT_QUEUE, DEAD_LETTER_QUEUE)) {
-          channel.queueDelete(queue + queueSuffix);
-        }
-      }
-    }
+  private Simulation.Settings settings(DemoAmqp amqp) {
+    return fleet.settings(AGENT_PREFIX, amqp.inputQueue(), amqp.outputQueue());
   }
 
   /** The log levels {@code --log-level} accepts. */

@@ -2,7 +2,6 @@ package dev.acs.broker.app.sandbox.simulate;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import dev.acs.broker.app.config.DurationConverter;
 import dev.acs.broker.app.config.RabbitMqLoginOptions;
 import dev.acs.broker.app.lifecycle.ProcessSignals;
 import dev.acs.broker.app.lifecycle.ShutdownSignal;
@@ -54,36 +53,7 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "gRPC port of the stand-in (0: any free port). Env: GRPC_PORT.")
   private int port;
 
-  @Option(names = "--agents", defaultValue = "3", description = "Number of simulated agents.")
-  private int agents;
-
-  @Option(
-      names = "--think-time",
-      defaultValue = "500ms",
-      converter = DurationConverter.class,
-      description = "How long an agent works on a message before it replies.")
-  private Duration thinkTime = Duration.ofMillis(500);
-
-  @Option(
-      names = "--rate",
-      defaultValue = "1",
-      description = "Frontend TEXT messages injected per second (0: none).")
-  private double rate;
-
-  @Option(
-      names = "--churn",
-      defaultValue = "0",
-      description =
-          "Chance per second and agent of pausing or going offline for 1 to 3 s (0: never,"
-              + " e.g. 0.05: now and then).")
-  private double churn;
-
-  @Option(
-      names = "--duration",
-      defaultValue = "0s",
-      converter = DurationConverter.class,
-      description = "Stop after this long (0s: run until SIGINT or SIGTERM).")
-  private Duration duration = Duration.ZERO;
+  @Mixin private FleetOptions fleet = new FleetOptions("3", "1", "500ms", "0");
 
   @Option(
       names = "--rabbitmq-host",
@@ -112,8 +82,7 @@ public final class SimulateCommand implements Callable<Integer> {
   /** The simulation's settings from the options. */
   Simulation.Settings settings() {
     try {
-      return new Simulation.Settings(
-          agents, "sim_agent_", thinkTime, rate, churn, inputQueue, outputQueue);
+      return fleet.settings("sim_agent_", inputQueue, outputQueue);
     } catch (IllegalArgumentException invalid) {
       throw new ParameterException(commandSpec().commandLine(), invalid.getMessage(), invalid);
     }
@@ -153,6 +122,7 @@ public final class SimulateCommand implements Callable<Integer> {
           1,
           1,
           TimeUnit.SECONDS);
+      Duration duration = fleet.duration();
       if (!duration.isZero()) {
         ticker.schedule(
             () -> signal.request("--duration elapsed"), duration.toMillis(), TimeUnit.MILLISECONDS);
