@@ -88,4 +88,16 @@ public final class EnvironmentDefaults implements IDefaultValueProvider {
   public static String named(CommandSpec command, String name) {
     return name + " (or " + variableOf(command, name) + ")";
   }
+
+  /**
+   * The error for a word the option called {@code name} does not know: {@code unknown value 'x' for
+   * --answers-to (or BROKER_ANSWERS_TO); use agents or client}.
+   *
+   * @param accepted the words it knows, as the message lists them
+   */
+  public static IllegalArgumentException unknownValue(
+      CommandSpec command, String name, String value, String accepted) {
+    return new IllegalArgumentException(
+        "unknown value '" + value + "' for " + named(command, name) + "; use " + accepted);
+  }
 }

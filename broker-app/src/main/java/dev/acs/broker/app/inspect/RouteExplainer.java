@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class RouteExplainer {
 
-  private static final Instant AT = Instant.parse("2000-01-01T00:00:00Z");
+  private static final Instant AT = RouteQuestion.AT;
 
   private final MessageEnvelope message;
   private final AgentView view;
@@ -45,15 +43,10 @@ final class RouteExplainer {
   private final Map<AgentId, Integer> outstanding;
   private final long seed;
 
-  private RouteExplainer(
-      MessageEnvelope message,
-      AgentView view,
-      Map<AgentId, String> suspects,
-      Map<AgentId, Integer> outstanding,
-      long seed) {
-    this.message = message;
-    this.view = view;
-    this.suspects = suspects;
+  private RouteExplainer(RouteQuestion question, long seed) {
+    this.message = question.message();
+    this.view = question.view();
+    this.suspects = question.suspects();
     this.healthy =
         suspects.isEmpty()
             ? view
@@ -62,93 +55,18 @@ final class RouteExplainer {
                 AT,
                 view.availability(),
                 view.agents().stream().filter(agent -> !suspects.containsKey(agent.id())).toList());
-    this.outstanding = outstanding;
+    this.outstanding = question.outstanding();
     this.seed = seed;
   }
 
   /**
-   * Reads the input document: {@code {"message": {...}, "agents": [...]}}, where {@code agents} is
-   * the {@code agents} array of {@code /agents} (or that whole document).
+   * Reads the input document ({@link RouteQuestion#read}) and explains it with draws seeded by
+   * {@code seed}.
    *
    * @throws IllegalArgumentException saying what is missing or malformed
    */
   static RouteExplainer of(JsonNode input, Availability availability, long seed) {
-    JsonNode messageNode = input.path("message");
-    if (!messageNode.isObject()) {
-      throw new IllegalArgumentException(
-          "the file needs a \"message\" object (a message as on broker_input_queue)");
-    }
-    JsonNode agentsNode = input.path("agents");
-    if (agentsNode.isObject()) {
-      agentsNode = agentsNode.path("agents"); // the whole /agents document
-    }
-    if (!agentsNode.isArray()) {
-      throw new IllegalArgumentException(
-          "the file needs an \"agents\" array (the format of /agents or 'broker agents --json')");
-    }
-    List<Agent> agents = new ArrayList<>();
-    Map<AgentId, Integer> outstanding = new HashMap<>();
-    Map<AgentId, String> suspects = new java.util.TreeMap<>();
-    int index = 0;
-    for (JsonNode agentNode : agentsNode) {
-      String id = text(agentNode, "id", "agent_id");
-      if (id == null || id.isBlank()) {
-        throw new IllegalArgumentException("agents[" + index + "] has no \"id\"");
-      }
-      Map<String, String> metrics = new LinkedHashMap<>();
-      agentNode
-          .path("metrics")
-          .properties()
-          .forEach(entry -> metrics.put(entry.getKey(), entry.getValue().asText()));
-      String state = text(agentNode, "rawState", "state");
-      if (state != null && !metrics.containsKey(AgentState.METRIC_KEY)) {
-        metrics.put(AgentState.METRIC_KEY, state);
-      }
-      String name = text(agentNode, "name", "agent_name");
-      String lastSeen = text(agentNode, "lastSeen", "last_seen");
-      Agent agent =
-          Agent.fromStatus(id, name == null ? "" : name, lastSeen == null ? "" : lastSeen, metrics);
-      agents.add(agent);
-      outstanding.put(agent.id(), agentNode.path("outstanding").asInt(0));
-      String suspected = text(agentNode, "suspected");
-      if (suspected != null && !suspected.isBlank()) {
-        suspects.put(agent.id(), suspected);
-      }
-      index++;
-    }
-    return new RouteExplainer(
-        envelope(messageNode),
-        AgentView.of(1, AT, availability, agents),
-        suspects,
-        outstanding,
-        seed);
-  }
-
-  private static MessageEnvelope envelope(JsonNode node) {
-    String type = text(node, "message_type");
-    if (type == null) {
-      throw new IllegalArgumentException(
-          "the message has no message_type; the broker would dead-letter it"
-              + " (missing-message-type)");
-    }
-    return MessageEnvelope.builder(type)
-        .messageId(text(node, "message_id"))
-        .senderId(text(node, "sender_id"))
-        .receiverId(text(node, "receiver_id"))
-        .routingStatus(text(node, "routing_status"))
-        .clientId(text(node, "_client_id"))
-        .connectionType(text(node, "_connection_type"))
-        .build();
-  }
-
-  private static @Nullable String text(JsonNode node, String... names) {
-    for (String name : names) {
-      JsonNode value = node.get(name);
-      if (value != null && !value.isNull()) {
-        return value.asText();
-      }
-    }
-    return null;
+    return new RouteExplainer(RouteQuestion.read(input, availability), seed);
   }
 
   /** The explanation, for people. */

@@ -136,12 +136,8 @@ final class InteropOptions {
           case "agents" -> false;
           case "client" -> true;
           default ->
-              throw new IllegalArgumentException(
-                  "unknown value '"
-                      + answersTo
-                      + "' for "
-                      + EnvironmentDefaults.named(command, "--answers-to")
-                      + "; use agents or client");
+              throw EnvironmentDefaults.unknownValue(
+                  command, "--answers-to", answersTo, "agents or client");
         },
         choice(command, errorReceiver, "--error-receiver", ErrorReceiver.class),
         logFile);
@@ -163,13 +159,7 @@ final class InteropOptions {
       }
       accepted.append(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
-    throw new IllegalArgumentException(
-        "unknown value '"
-            + word
-            + "' for "
-            + EnvironmentDefaults.named(command, option)
-            + "; use "
-            + accepted);
+    throw EnvironmentDefaults.unknownValue(command, option, word, accepted.toString());
   }
 
   /** {@code --grpc-deadline-seconds}, which the gRPC settings take, or {@code null}. */

@@ -63,12 +63,8 @@ final class PublishingOptions {
       case "none":
         return DecisionHeaders.NONE;
       default:
-        throw new IllegalArgumentException(
-            "unknown value '"
-                + routingHeaders
-                + "' for "
-                + EnvironmentDefaults.named(command, "--routing-headers")
-                + "; use full, routed-by or none");
+        throw EnvironmentDefaults.unknownValue(
+            command, "--routing-headers", routingHeaders, "full, routed-by or none");
     }
   }
 }

@@ -86,12 +86,8 @@ final class TlsOptions {
   void applyTo(AmqpSettings.Builder settings, CommandSpec command, boolean rabbitTls) {
     String mechanism = rabbitAuthMechanism.strip().toUpperCase(Locale.ROOT);
     if (!mechanism.equals("PLAIN") && !mechanism.equals("EXTERNAL")) {
-      throw new IllegalArgumentException(
-          "unknown value '"
-              + rabbitAuthMechanism
-              + "' for "
-              + EnvironmentDefaults.named(command, "--rabbitmq-auth-mechanism")
-              + "; use PLAIN or EXTERNAL");
+      throw EnvironmentDefaults.unknownValue(
+          command, "--rabbitmq-auth-mechanism", rabbitAuthMechanism, "PLAIN or EXTERNAL");
     }
     if ((rabbitClientCertificate == null) != (rabbitClientKey == null)) {
       throw new IllegalArgumentException(

@@ -1,8 +1,7 @@
 package dev.acs.broker.app.bench;
 
-import dev.acs.broker.proto.registration.BrokerRegistrationRequest;
-import dev.acs.broker.proto.registration.BrokerRegistrationResponse;
-import dev.acs.broker.proto.registration.BrokerRegistrationServiceGrpc;
+import dev.acs.broker.app.sandbox.simulate.AcceptingRegistrations;
+import dev.acs.broker.app.sandbox.simulate.AgentReports;
 import dev.acs.broker.proto.status.AgentInfo;
 import dev.acs.broker.proto.status.AgentStatusRequest;
 import dev.acs.broker.proto.status.AgentStatusResponse;
@@ -26,10 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * one-agent delta ({@code is_full_update = false}) or, as the real server does (SPEC §7), as a full
  * snapshot of the whole fleet.
  *
- * <p>Unlike {@code simulate/StandInCentralServer} (full snapshots only, a map of agents) it keeps
- * the fleet in arrays and reuses each agent's encoded {@link AgentInfo} until the agent changes, so
- * that 5,000 deltas or 50 snapshots of 20,000 agents a second cost the benchmark JVM little of the
- * shared CPU.
+ * <p>Unlike the sandbox's {@code StandInCentralServer} (full snapshots only, a map of agents) it
+ * keeps the fleet in arrays and reuses each agent's encoded {@link AgentInfo} until the agent
+ * changes, so that 5,000 deltas or 50 snapshots of 20,000 agents a second cost the benchmark JVM
+ * little of the shared CPU.
  *
  * <p>A delta waits while the subscriber's stream is not ready (gRPC flow control), as a server that
  * awaits each write does: a broker that cannot keep up slows the stream down rather than making
@@ -75,7 +74,7 @@ final class FleetCentralServer implements AutoCloseable {
     }
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .addService(new Registrations())
+            .addService(new AcceptingRegistrations())
             .addService(new Statuses())
             .build()
             .start();
@@ -239,13 +238,8 @@ final class FleetCentralServer implements AutoCloseable {
    */
   private static AgentInfo info(int index, State state) {
     String id = id(index);
-    return AgentInfo.newBuilder()
-        .setAgentId(id)
-        .setAgentName("Bench agent " + index)
-        .setLastSeen("2026-12-06T18:00:00.000000")
-        .putMetrics("internal_state", state.wire)
-        .putMetrics("agent_name", "Bench agent " + index)
-        .putMetrics("registration_status", "registered")
+    return AgentReports.registered(
+            id, "Bench agent " + index, state.wire, "2026-12-06T18:00:00.000000")
         .putMetrics("grpc_status", "connected")
         .putMetrics("message_queue_status", "connected")
         .putMetrics("llm_client_status", "ready")
@@ -267,21 +261,6 @@ final class FleetCentralServer implements AutoCloseable {
     }
     server.shutdownNow();
     server.awaitTermination(10, TimeUnit.SECONDS);
-  }
-
-  private final class Registrations
-      extends BrokerRegistrationServiceGrpc.BrokerRegistrationServiceImplBase {
-    @Override
-    public void registerBroker(
-        BrokerRegistrationRequest request,
-        StreamObserver<BrokerRegistrationResponse> responseObserver) {
-      responseObserver.onNext(
-          BrokerRegistrationResponse.newBuilder()
-              .setSuccess(true)
-              .setMessage("Broker " + request.getBrokerName() + " registered")
-              .build());
-      responseObserver.onCompleted();
-    }
   }
 
   private final class Statuses extends AgentStatusServiceGrpc.AgentStatusServiceImplBase {

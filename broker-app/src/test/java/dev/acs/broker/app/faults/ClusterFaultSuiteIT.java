@@ -175,25 +175,21 @@ class ClusterFaultSuiteIT {
         scenario("c02-leader-kill9", "SIGKILL of the input queue's leader node, restarted")) {
       BrokerProcess a = replica(scenario, "a");
       BrokerProcess b = replica(scenario, "b");
-      a.awaitReady();
-      b.awaitReady();
-      LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
-      scenario.awaitDeliveries(1_000, FAULT_WAIT);
+      LoadPublisher load = scenario.startFlowingLoad(RATE, 1_000, FAULT_WAIT, a, b);
 
       PrivateRabbitNode leader = cluster.leaderOf(scenario.inputQueue);
       scenario.put("killedNode", leader.node());
       scenario.put("consumerNodesBefore", List.of(nodeOf(a), nodeOf(b)));
       long killedAt = System.nanoTime();
       leader.kill9();
-      scenario.recordRecovery(scenario.awaitFlowAfter(killedAt, FAULT_WAIT));
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.recordRecoveryAfter(killedAt, FAULT_WAIT);
       scenario.put("newLeader", cluster.leaderOf(scenario.inputQueue).node());
 
       long restartedAt = System.nanoTime();
       leader.startAgain();
       cluster.awaitRunning();
-      scenario.put("nodeRestartSeconds", round(Scenario.secondsSince(restartedAt)));
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.put("nodeRestartSeconds", Scenario.round(Scenario.secondsSince(restartedAt)));
+      scenario.awaitMoreDeliveries(500, FAULT_WAIT);
       load.stop();
 
       Ledger.Verdict verdict = finish(scenario, a, b);
@@ -213,23 +209,19 @@ class ClusterFaultSuiteIT {
         scenario("c03-node-stop-start", "a node stopped and started under load")) {
       BrokerProcess a = replica(scenario, "a");
       BrokerProcess b = replica(scenario, "b");
-      a.awaitReady();
-      b.awaitReady();
-      LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
-      scenario.awaitDeliveries(1_000, FAULT_WAIT);
+      LoadPublisher load = scenario.startFlowingLoad(RATE, 1_000, FAULT_WAIT, a, b);
 
       // The node replica a consumes from, so the stop cuts a replica off for sure.
       PrivateRabbitNode stopped = nodeOnPort(nodeOf(a));
       scenario.put("stoppedNode", stopped.node());
       long stoppedAt = System.nanoTime();
       stopped.stop();
-      scenario.recordRecovery(scenario.awaitFlowAfter(stoppedAt, FAULT_WAIT));
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.recordRecoveryAfter(stoppedAt, FAULT_WAIT);
       scenario.put("consumerNodesWhileStopped", List.of(nodeOf(a), nodeOf(b)));
 
       stopped.startAgain();
       cluster.awaitRunning();
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.awaitMoreDeliveries(500, FAULT_WAIT);
       load.stop();
 
       Ledger.Verdict verdict = finish(scenario, a, b);
@@ -246,18 +238,14 @@ class ClusterFaultSuiteIT {
         scenario("c04-replica-kill9", "SIGKILL of one replica under load, restarted")) {
       BrokerProcess a = replica(scenario, "a");
       BrokerProcess b = replica(scenario, "b");
-      a.awaitReady();
-      b.awaitReady();
-      LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
-      scenario.awaitDeliveries(1_000, FAULT_WAIT);
+      LoadPublisher load = scenario.startFlowingLoad(RATE, 1_000, FAULT_WAIT, a, b);
 
       long killedAt = System.nanoTime();
       a.kill();
-      scenario.recordRecovery(scenario.awaitFlowAfter(killedAt, FAULT_WAIT));
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.recordRecoveryAfter(killedAt, FAULT_WAIT);
       BrokerProcess again = replica(scenario, "a");
       again.awaitReady();
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.awaitMoreDeliveries(500, FAULT_WAIT);
       load.stop();
 
       Ledger.Verdict verdict = finish(scenario, again, b);
@@ -275,22 +263,19 @@ class ClusterFaultSuiteIT {
         scenario("c05-rolling-restart", "SIGTERM and restart of each replica in turn")) {
       BrokerProcess a = replica(scenario, "a");
       BrokerProcess b = replica(scenario, "b");
-      a.awaitReady();
-      b.awaitReady();
-      LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
-      scenario.awaitDeliveries(1_000, FAULT_WAIT);
+      LoadPublisher load = scenario.startFlowingLoad(RATE, 1_000, FAULT_WAIT, a, b);
 
       List<BrokerProcess> running = new ArrayList<>(List.of(a, b));
       for (int i = 0; i < 2; i++) {
         BrokerProcess old = running.get(i);
         long termAt = System.nanoTime();
         assertThat(old.terminate(FAULT_WAIT)).as("exit code:%n%s", old.tail()).isZero();
-        scenario.put("shutdownSeconds" + i, round(Scenario.secondsSince(termAt)));
+        scenario.put("shutdownSeconds" + i, Scenario.round(Scenario.secondsSince(termAt)));
         BrokerProcess fresh = replica(scenario, i == 0 ? "a" : "b");
         fresh.awaitReady();
         running.set(i, fresh);
         scenario.recordRecovery(Scenario.secondsSince(termAt));
-        scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+        scenario.awaitMoreDeliveries(500, FAULT_WAIT);
       }
       load.stop();
 
@@ -316,10 +301,7 @@ class ClusterFaultSuiteIT {
       // Heartbeat 2 s: a silent connection is given up after ~4.5 s.
       BrokerProcess a = replicaOn(viaProxies, scenario, "a", "--rabbitmq-heartbeat", "2s");
       BrokerProcess b = replicaOn(viaProxies, scenario, "b", "--rabbitmq-heartbeat", "2s");
-      a.awaitReady();
-      b.awaitReady();
-      LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
-      scenario.awaitDeliveries(1_000, FAULT_WAIT);
+      LoadPublisher load = scenario.startFlowingLoad(RATE, 1_000, FAULT_WAIT, a, b);
 
       // Split off the node replica a consumes from.
       int proxied = Integer.parseInt(nodeOf(a));
@@ -338,8 +320,7 @@ class ClusterFaultSuiteIT {
             .atMost(FAULT_WAIT)
             .until(() -> !island.acceptsConnections());
         try {
-          scenario.recordRecovery(scenario.awaitFlowAfter(System.nanoTime(), FAULT_WAIT));
-          scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+          scenario.recordRecoveryAfter(System.nanoTime(), FAULT_WAIT);
         } catch (AssertionError | ConditionTimeoutException stalled) {
           throw new AssertionError(stalled.getMessage() + diagnosis(island, a, b), stalled);
         }
@@ -351,8 +332,8 @@ class ClusterFaultSuiteIT {
       }
       await("the island serves again").atMost(FAULT_WAIT).until(island::acceptsConnections);
       cluster.awaitRunning();
-      scenario.put("healSeconds", round(Scenario.secondsSince(healedAt)));
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.put("healSeconds", Scenario.round(Scenario.secondsSince(healedAt)));
+      scenario.awaitMoreDeliveries(500, FAULT_WAIT);
       load.stop();
 
       Ledger.Verdict verdict = finish(scenario, a, b);
@@ -510,9 +491,5 @@ class ClusterFaultSuiteIT {
       }
     }
     throw new IllegalArgumentException("no node on port " + port);
-  }
-
-  private static double round(double seconds) {
-    return Math.round(seconds * 100) / 100.0;
   }
 }

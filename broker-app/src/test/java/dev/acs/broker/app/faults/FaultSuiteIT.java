@@ -116,15 +116,14 @@ class FaultSuiteIT {
       broker.awaitReady();
       LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
       for (int kill = 0; kill < 3; kill++) {
-        scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+        scenario.awaitMoreDeliveries(500, FAULT_WAIT);
         broker.kill();
         long killedAt = System.nanoTime();
         broker = startBroker(scenario);
         broker.awaitReady();
-        scenario.awaitFlowAfter(System.nanoTime(), FAULT_WAIT);
-        scenario.recordRecovery(Scenario.secondsSince(killedAt));
+        scenario.recordRecoverySince(killedAt, FAULT_WAIT);
       }
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.awaitMoreDeliveries(500, FAULT_WAIT);
       load.stop();
 
       Ledger.Verdict verdict = scenario.finish(broker, DRAIN);
@@ -139,20 +138,17 @@ class FaultSuiteIT {
   void sigtermUnderLoad() throws Exception {
     try (Scenario scenario = new Scenario("s03-sigterm", "SIGTERM under load", endpoint())) {
       BrokerProcess broker = startBroker(scenario);
-      broker.awaitReady();
-      LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
-      scenario.awaitDeliveries(1_000, FAULT_WAIT);
+      LoadPublisher load = scenario.startFlowingLoad(RATE, 1_000, FAULT_WAIT, broker);
 
       long termAt = System.nanoTime();
       int exit = broker.terminate(FAULT_WAIT);
       assertThat(exit).as(broker.tail()).isZero();
       assertThat(broker.output()).contains("Shutdown requested (SIGTERM)");
-      scenario.put("shutdownSeconds", Math.round(Scenario.secondsSince(termAt) * 100) / 100.0);
+      scenario.put("shutdownSeconds", Scenario.round(Scenario.secondsSince(termAt)));
       BrokerProcess second = startBroker(scenario);
       second.awaitReady();
-      scenario.awaitFlowAfter(System.nanoTime(), FAULT_WAIT);
-      scenario.recordRecovery(Scenario.secondsSince(termAt));
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.recordRecoverySince(termAt, FAULT_WAIT);
+      scenario.awaitMoreDeliveries(500, FAULT_WAIT);
       load.stop();
 
       Ledger.Verdict verdict = scenario.finish(second, DRAIN);
@@ -171,9 +167,7 @@ class FaultSuiteIT {
             "stop_app / start_app, then the whole node stopped and started",
             endpoint())) {
       BrokerProcess broker = startBroker(scenario);
-      broker.awaitReady();
-      LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
-      scenario.awaitDeliveries(1_000, FAULT_WAIT);
+      LoadPublisher load = scenario.startFlowingLoad(RATE, 1_000, FAULT_WAIT, broker);
 
       int refusedBefore = broker.count("not reachable");
       long stoppedAt = System.nanoTime();
@@ -186,17 +180,15 @@ class FaultSuiteIT {
         node.ctl("start_app");
         restartedAt = System.nanoTime();
       }
-      scenario.put("outageSeconds", round(Scenario.secondsSince(stoppedAt)));
-      scenario.recordRecovery(scenario.awaitFlowAfter(restartedAt, FAULT_WAIT));
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.put("outageSeconds", Scenario.round(Scenario.secondsSince(stoppedAt)));
+      scenario.recordRecoveryAfter(restartedAt, FAULT_WAIT);
 
       // Then the whole node: the Erlang VM exits and starts again from its data directory.
       long nodeStoppedAt = System.nanoTime();
       node.restart();
       long nodeRestartedAt = System.nanoTime();
-      scenario.put("nodeOutageSeconds", round(Scenario.secondsSince(nodeStoppedAt)));
-      scenario.recordRecovery(scenario.awaitFlowAfter(nodeRestartedAt, FAULT_WAIT));
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.put("nodeOutageSeconds", Scenario.round(Scenario.secondsSince(nodeStoppedAt)));
+      scenario.recordRecoveryAfter(nodeRestartedAt, FAULT_WAIT);
       load.stop();
 
       Ledger.Verdict verdict = scenario.finish(broker, DRAIN);
@@ -215,9 +207,7 @@ class FaultSuiteIT {
         new Scenario(
             "s05-close-connection", "close_connection publisher, then consumer", endpoint())) {
       BrokerProcess broker = startBroker(scenario);
-      broker.awaitReady();
-      LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
-      scenario.awaitDeliveries(1_000, FAULT_WAIT);
+      LoadPublisher load = scenario.startFlowingLoad(RATE, 1_000, FAULT_WAIT, broker);
 
       for (String role : List.of("publisher", "consumer")) {
         // A lost connection is reopened with a new channel: "RabbitMQ <role> channel restored".
@@ -227,9 +217,8 @@ class FaultSuiteIT {
         // From when rabbitmqctl returned: its own start-up takes a second or more.
         long closedAt = System.nanoTime();
         broker.awaitCount(restored, restoredBefore + 1, FAULT_WAIT);
-        scenario.awaitFlowAfter(System.nanoTime(), FAULT_WAIT);
-        scenario.recordRecovery(Scenario.secondsSince(closedAt));
-        scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+        scenario.recordRecoverySince(closedAt, FAULT_WAIT);
+        scenario.awaitMoreDeliveries(500, FAULT_WAIT);
       }
       load.stop();
 
@@ -304,14 +293,14 @@ class FaultSuiteIT {
         long termAt = System.nanoTime();
         int exit = broker.terminate(Duration.ofSeconds(60));
         double stopSeconds = Scenario.secondsSince(termAt);
-        scenario.put("sigtermWhileBlockedSeconds", round(stopSeconds));
+        scenario.put("sigtermWhileBlockedSeconds", Scenario.round(stopSeconds));
         assertThat(exit).as("exit code of SIGTERM while blocked:%n%s", broker.tail()).isZero();
         assertThat(stopSeconds).as("seconds to stop while blocked").isLessThan(10);
       } finally {
         node.ctl("set_vm_memory_high_watermark", "0.4");
         clearedAt = System.nanoTime();
       }
-      scenario.put("alarmSeconds", round((clearedAt - alarmAt) / 1e9));
+      scenario.put("alarmSeconds", Scenario.round((clearedAt - alarmAt) / 1e9));
       BrokerProcess second = startBroker(scenario);
       second.awaitReady();
       scenario.recordRecovery(scenario.awaitFlowAfter(clearedAt, FAULT_WAIT));
@@ -356,47 +345,25 @@ class FaultSuiteIT {
               grpcProxy.port(),
               rabbitProxy.port(),
               List.of("--rabbitmq-heartbeat", "2s", "--grpc-liveness-interval", "2s"));
-      broker.awaitReady();
-      LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
-      scenario.awaitDeliveries(1_000, FAULT_WAIT);
+      LoadPublisher load = scenario.startFlowingLoad(RATE, 1_000, FAULT_WAIT, broker);
 
       // RabbitMQ: heartbeat 2 s; amqp-client gives up after 8 silent quarter-heartbeats (~4.5 s).
-      int lostBefore = broker.count("connection lost");
-      long cutAt = System.nanoTime();
-      rabbitProxy.blackhole();
-      double amqpDetection;
-      long restoredAt;
-      try {
-        broker.awaitCount("connection lost", lostBefore + 2, FAULT_WAIT);
-        amqpDetection = Scenario.secondsSince(cutAt);
-      } finally {
-        rabbitProxy.restore();
-        restoredAt = System.nanoTime();
-      }
+      HalfOpen amqp = halfOpen(rabbitProxy, broker, "connection lost", 2);
+      double amqpDetection = amqp.detectionSeconds();
       scenario.recordDetection(amqpDetection);
       assertThat(broker.output()).as("the cause is named").contains("MissedHeartbeatException");
-      scenario.recordRecovery(scenario.awaitFlowAfter(restoredAt, FAULT_WAIT));
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.recordRecoveryAfter(amqp.restoredNanos(), FAULT_WAIT);
 
       // Central server: liveness interval 2 s, bound 2 x 2 s + 1 s probe deadline = 5 s.
-      int interruptedBefore = broker.count("Agent status stream interrupted");
       int subscriptions = central.subscriptionCount();
-      cutAt = System.nanoTime();
-      grpcProxy.blackhole();
-      double grpcDetection;
-      try {
-        broker.awaitCount("Agent status stream interrupted", interruptedBefore + 1, FAULT_WAIT);
-        grpcDetection = Scenario.secondsSince(cutAt);
-      } finally {
-        grpcProxy.restore();
-        restoredAt = System.nanoTime();
-      }
+      HalfOpen grpc = halfOpen(grpcProxy, broker, "Agent status stream interrupted", 1);
+      double grpcDetection = grpc.detectionSeconds();
       scenario.recordDetection(grpcDetection);
       await("resubscribed")
           .atMost(FAULT_WAIT)
           .until(() -> central.subscriptionCount() > subscriptions);
-      scenario.recordRecovery(Scenario.secondsSince(restoredAt));
-      scenario.awaitDeliveries(scenario.ledger.deliveries() + 500, FAULT_WAIT);
+      scenario.recordRecovery(Scenario.secondsSince(grpc.restoredNanos()));
+      scenario.awaitMoreDeliveries(500, FAULT_WAIT);
       load.stop();
 
       Ledger.Verdict verdict = scenario.finish(broker, DRAIN);
@@ -412,6 +379,28 @@ class FaultSuiteIT {
     }
   }
 
+  /** How long a half-open connection went unnoticed, and when forwarding resumed. */
+  private record HalfOpen(double detectionSeconds, long restoredNanos) {}
+
+  /**
+   * Makes the connection through {@code proxy} half-open (nothing forwarded, nothing closed) until
+   * the broker has logged {@code line} {@code times} more times, then lets it forward again.
+   */
+  private static HalfOpen halfOpen(TcpProxy proxy, BrokerProcess broker, String line, int times)
+      throws Exception {
+    int before = broker.count(line);
+    long cutAt = System.nanoTime();
+    proxy.blackhole();
+    double detection;
+    try {
+      broker.awaitCount(line, before + times, FAULT_WAIT);
+      detection = Scenario.secondsSince(cutAt);
+    } finally {
+      proxy.restore();
+    }
+    return new HalfOpen(detection, System.nanoTime());
+  }
+
   @Test
   @Order(8)
   @DisplayName("8. The status stream broken with every gRPC status and completed; server restarted")
@@ -420,9 +409,7 @@ class FaultSuiteIT {
         new Scenario(
             "s08-central", "stream ended with each status; server restarted", endpoint())) {
       BrokerProcess broker = startBroker(scenario);
-      broker.awaitReady();
-      LoadPublisher load = scenario.load("m", RATE, Integer.MAX_VALUE).start();
-      scenario.awaitDeliveries(500, FAULT_WAIT);
+      LoadPublisher load = scenario.startFlowingLoad(RATE, 500, FAULT_WAIT, broker);
 
       List<String> ends = new ArrayList<>();
       for (Status.Code code : Status.Code.values()) {
@@ -707,9 +694,5 @@ class FaultSuiteIT {
       node.ctl("delete_vhost", vhost);
       Files.deleteIfExists(passwordFile);
     }
-  }
-
-  private static double round(double seconds) {
-    return Math.round(seconds * 100) / 100.0;
   }
 }

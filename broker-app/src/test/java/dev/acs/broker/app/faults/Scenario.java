@@ -228,7 +228,21 @@ final class Scenario implements AutoCloseable {
     }
   }
 
-  /** Waits until {@code more} outputs arrived beyond those seen when called with {@code from}. */
+  /**
+   * Waits until the brokers are ready, starts endless load at {@code ratePerSecond} and returns
+   * once {@code deliveries} outputs arrived: the flow a fault then interrupts.
+   */
+  LoadPublisher startFlowingLoad(
+      int ratePerSecond, long deliveries, Duration timeout, BrokerProcess... brokers) {
+    for (BrokerProcess broker : brokers) {
+      broker.awaitReady();
+    }
+    LoadPublisher load = load("m", ratePerSecond, Integer.MAX_VALUE).start();
+    awaitDeliveries(deliveries, timeout);
+    return load;
+  }
+
+  /** Waits until at least {@code atLeast} outputs arrived in all. */
   void awaitDeliveries(long atLeast, Duration timeout) {
     await()
         .atMost(timeout)
@@ -252,6 +266,29 @@ final class Scenario implements AutoCloseable {
                     .as("an output after the fault (" + ledger.deliveries() + " so far)")
                     .isTrue());
     return (ledger.lastOutputNanos() - sinceNanos) / 1e9;
+  }
+
+  /** Waits until {@code more} outputs arrived beyond those counted so far. */
+  void awaitMoreDeliveries(long more, Duration timeout) {
+    awaitDeliveries(ledger.deliveries() + more, timeout);
+  }
+
+  /**
+   * Records as a recovery how long after {@code sinceNanos} (the end of a fault) outputs flowed
+   * again, then waits for 500 more: the flow has resumed for real before the next step.
+   */
+  void recordRecoveryAfter(long sinceNanos, Duration timeout) {
+    recordRecovery(awaitFlowAfter(sinceNanos, timeout));
+    awaitMoreDeliveries(500, timeout);
+  }
+
+  /**
+   * Waits for an output after this call (a restarted or reconnected broker routes again) and
+   * records as a recovery the time since {@code faultNanos}, when the fault struck.
+   */
+  void recordRecoverySince(long faultNanos, Duration timeout) {
+    awaitFlowAfter(System.nanoTime(), timeout);
+    recordRecovery(secondsSince(faultNanos));
   }
 
   void recordRecovery(double seconds) {
@@ -338,7 +375,8 @@ final class Scenario implements AutoCloseable {
     assertThat(verdict.confirmed()).as("messages confirmed into the input").isPositive();
   }
 
-  private static double round(double seconds) {
+  /** Seconds to two decimals, as the reports show them. */
+  static double round(double seconds) {
     return Math.round(seconds * 100) / 100.0;
   }
 

@@ -9,8 +9,6 @@ import com.rabbitmq.client.DeliverCallback;
 import com.rabbitmq.client.MessageProperties;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +22,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -44,11 +41,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Simulation implements AutoCloseable {
 
-  /** The prefix of the frontends' sender ids (SPEC §3: {@code web_<8 hex>}). */
-  static final String FRONTEND_PREFIX = "web_";
-
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   /**
    * What to simulate.
@@ -168,7 +161,7 @@ public final class Simulation implements AutoCloseable {
     this.publisher = connection.createChannel();
     for (int i = 1; i <= settings.agents(); i++) {
       String id = settings.agentPrefix() + i;
-      agents.put(id, new SimulatedAgent(id));
+      agents.put(id, new SimulatedAgent(id, central));
       central.putAgent(id, "Sim Agent " + i, "idle");
     }
   }
@@ -230,7 +223,7 @@ public final class Simulation implements AutoCloseable {
       states.put(state, 0);
     }
     for (SimulatedAgent agent : agents.values()) {
-      byAgent.put(agent.id, agent.routed.get());
+      byAgent.put(agent.id(), agent.routed());
       states.merge(agent.state(), 1, Integer::sum);
     }
     return new Stats(
@@ -265,19 +258,11 @@ public final class Simulation implements AutoCloseable {
   }
 
   private void inject() {
-    Map<String, Object> message = new LinkedHashMap<>();
-    String client = FRONTEND_PREFIX + UUID.randomUUID().toString().substring(0, 8);
+    String client =
+        SimulatedMessages.FRONTEND_PREFIX + UUID.randomUUID().toString().substring(0, 8);
+    // SPEC §3: frontends send a base-36 message id of 6 characters.
     String id = Long.toString(random.nextLong(60_466_176L, 2_176_782_335L), 36);
-    message.put("message_id", id);
-    message.put("sender_id", client);
-    message.put("receiver_id", "server");
-    message.put("text_payload", "simulated question " + sent.get());
-    message.put("send_timestamp", LocalTime.now().format(CLOCK));
-    message.put("message_type", "TEXT");
-    message.put("_connection_type", "frontend");
-    message.put("_client_id", client);
-    message.put("routing_status", "pending");
-    if (publish(id, message)) {
+    if (publish(id, SimulatedMessages.question(id, client, sent.get()))) {
       sent.incrementAndGet();
     }
   }
@@ -302,12 +287,12 @@ public final class Simulation implements AutoCloseable {
       return;
     }
     routed.incrementAndGet();
-    agent.routed.incrementAndGet();
+    agent.countRouted();
     if (publishedAt != null) {
       latency.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(arrived - publishedAt)));
     }
     Object sender = message.get("sender_id");
-    if (sender == null || !sender.toString().startsWith(FRONTEND_PREFIX)) {
+    if (sender == null || !sender.toString().startsWith(SimulatedMessages.FRONTEND_PREFIX)) {
       // A reply routed on to another agent: counted, not answered, or agents would talk forever.
       return;
     }
@@ -316,16 +301,8 @@ public final class Simulation implements AutoCloseable {
     scheduler.schedule(
         () -> {
           String replyId = "msg_" + UUID.randomUUID();
-          Map<String, Object> reply = new LinkedHashMap<>();
-          reply.put("message_id", replyId);
-          reply.put("message_type", "REPLY");
-          reply.put("sender_id", agent.id);
-          reply.put("receiver_id", sender.toString());
-          reply.put("text_payload", "answer to: " + message.get("text_payload"));
-          reply.put("send_timestamp", LocalTime.now().format(CLOCK));
-          reply.put("in_reply_to_message_id", message.get("message_id"));
-          reply.put("routing_status", "pending");
-          if (publish(replyId, reply)) {
+          if (publish(
+              replyId, SimulatedMessages.reply(replyId, agent.id(), sender.toString(), message))) {
             replies.incrementAndGet();
           }
           agent.done();
@@ -357,53 +334,6 @@ public final class Simulation implements AutoCloseable {
         churnEvents.incrementAndGet();
         scheduler.schedule(agent::comeBack, random.nextLong(1_000, 3_000), TimeUnit.MILLISECONDS);
       }
-    }
-  }
-
-  /** One agent: its load and whether it is away (paused or offline). */
-  private final class SimulatedAgent {
-    private final String id;
-    private final AtomicLong routed = new AtomicLong();
-    private final AtomicInteger load = new AtomicInteger();
-    private @Nullable String away;
-
-    SimulatedAgent(String id) {
-      this.id = id;
-    }
-
-    synchronized String state() {
-      return away != null ? away : load.get() > 0 ? "busy" : "idle";
-    }
-
-    synchronized void take() {
-      if (load.getAndIncrement() == 0) {
-        publishState();
-      }
-    }
-
-    synchronized void done() {
-      if (load.decrementAndGet() == 0) {
-        publishState();
-      }
-    }
-
-    synchronized boolean leave(boolean offline) {
-      if (away != null) {
-        return false;
-      }
-      away = offline ? "offline" : "paused";
-      publishState();
-      return true;
-    }
-
-    synchronized void comeBack() {
-      away = null;
-      publishState();
-    }
-
-    /** Tells the central server; the caller holds this agent's lock. */
-    private void publishState() {
-      central.setState(id, state());
     }
   }
 }

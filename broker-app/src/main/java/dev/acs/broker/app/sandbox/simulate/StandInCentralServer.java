@@ -1,27 +1,25 @@
 package dev.acs.broker.app.sandbox.simulate;
 
 import dev.acs.broker.proto.registration.BrokerRegistrationRequest;
-import dev.acs.broker.proto.registration.BrokerRegistrationResponse;
-import dev.acs.broker.proto.registration.BrokerRegistrationServiceGrpc;
 import dev.acs.broker.proto.status.AgentInfo;
-import dev.acs.broker.proto.status.AgentStatusRequest;
 import dev.acs.broker.proto.status.AgentStatusResponse;
-import dev.acs.broker.proto.status.AgentStatusServiceGrpc;
-import dev.acs.broker.proto.status.AgentStatusUpdateRequest;
-import dev.acs.broker.proto.status.AgentStatusUpdateResponse;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stand-in for the central server's gRPC side, on a loopback port: it records broker
@@ -40,21 +38,19 @@ import java.util.concurrent.TimeUnit;
 public final class StandInCentralServer implements AutoCloseable {
 
   /** The metrics key holding an agent's state (SPEC §2). */
-  public static final String STATE_KEY = "internal_state";
+  public static final String STATE_KEY = AgentReports.STATE_KEY;
 
   /** One {@code RegisterBroker} call. */
   public record Registration(String brokerId, String brokerName) {}
 
   private final Object lock = new Object();
   private final Map<String, AgentInfo> agents = new LinkedHashMap<>();
-  private final List<ServerCallStreamObserver<AgentStatusResponse>> subscribers = new ArrayList<>();
+  private final StatusSubscribers subscribers = new StatusSubscribers();
   private final List<Registration> registrations = new ArrayList<>();
   private final Clock clock;
   private final boolean likeTheRealServer;
   private final int port;
-  private volatile @org.jspecify.annotations.Nullable Server server;
-  private int subscriptionCount;
-  private int broadcastCount;
+  private volatile @Nullable Server server;
 
   private StandInCentralServer(int port, Clock clock, boolean likeTheRealServer)
       throws IOException {
@@ -67,8 +63,8 @@ public final class StandInCentralServer implements AutoCloseable {
 
   private Server listen(int onPort) throws IOException {
     return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort))
-        .addService(new Registrations())
-        .addService(new Statuses())
+        .addService(new AcceptingRegistrations(this::recordRegistration))
+        .addService(new StandInStatusService(this))
         .build()
         .start();
   }
@@ -100,7 +96,7 @@ public final class StandInCentralServer implements AutoCloseable {
   /** How many snapshots were broadcast to subscribers (each counted once per broadcast). */
   public int broadcastCount() {
     synchronized (lock) {
-      return broadcastCount;
+      return subscribers.broadcasts();
     }
   }
 
@@ -175,14 +171,14 @@ public final class StandInCentralServer implements AutoCloseable {
   /** How many status subscriptions are open now. */
   public int subscriberCount() {
     synchronized (lock) {
-      return subscribers.size();
+      return subscribers.count();
     }
   }
 
   /** How many status subscriptions were ever opened. */
   public int subscriptionCount() {
     synchronized (lock) {
-      return subscriptionCount;
+      return subscribers.opened();
     }
   }
 
@@ -211,8 +207,8 @@ public final class StandInCentralServer implements AutoCloseable {
   }
 
   private static boolean sameButLastSeen(AgentInfo before, AgentInfo after) {
-    java.util.Map<String, String> beforeMetrics = new java.util.HashMap<>(before.getMetricsMap());
-    java.util.Map<String, String> afterMetrics = new java.util.HashMap<>(after.getMetricsMap());
+    Map<String, String> beforeMetrics = new HashMap<>(before.getMetricsMap());
+    Map<String, String> afterMetrics = new HashMap<>(after.getMetricsMap());
     beforeMetrics.remove("last_seen");
     afterMetrics.remove("last_seen");
     return before.getAgentName().equals(after.getAgentName()) && beforeMetrics.equals(afterMetrics);
@@ -243,7 +239,7 @@ public final class StandInCentralServer implements AutoCloseable {
   }
 
   /** The current state of an agent, or {@code null} when unknown. */
-  public @org.jspecify.annotations.Nullable String stateOf(String agentId) {
+  public @Nullable String stateOf(String agentId) {
     synchronized (lock) {
       AgentInfo info = agents.get(agentId);
       return info == null ? null : info.getMetricsOrDefault(STATE_KEY, null);
@@ -280,32 +276,15 @@ public final class StandInCentralServer implements AutoCloseable {
     endSubscriptions(ServerCallStreamObserver::onCompleted);
   }
 
-  private void endSubscriptions(
-      java.util.function.Consumer<ServerCallStreamObserver<AgentStatusResponse>> end) {
+  private void endSubscriptions(Consumer<ServerCallStreamObserver<AgentStatusResponse>> end) {
     synchronized (lock) {
-      for (ServerCallStreamObserver<AgentStatusResponse> subscriber : subscribers) {
-        try {
-          end.accept(subscriber);
-        } catch (RuntimeException alreadyClosed) {
-          // The client went away meanwhile.
-        }
-      }
-      subscribers.clear();
+      subscribers.endAll(end);
     }
   }
 
   @Override
   public void close() {
-    synchronized (lock) {
-      for (ServerCallStreamObserver<AgentStatusResponse> subscriber : subscribers) {
-        try {
-          subscriber.onCompleted();
-        } catch (RuntimeException alreadyClosed) {
-          // The client went away meanwhile.
-        }
-      }
-      subscribers.clear();
-    }
+    completeSubscriptions();
     Server running = server;
     if (running == null) {
       return;
@@ -325,108 +304,45 @@ public final class StandInCentralServer implements AutoCloseable {
     // The real server writes its local clock without an offset (Python's isoformat()).
     String now =
         likeTheRealServer
-            ? java.time.LocalDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC)
-                .toString()
+            ? LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).toString()
             : clock.instant().toString();
-    return AgentInfo.newBuilder()
-        .setAgentId(agentId)
-        .setAgentName(agentName)
-        .setLastSeen(now)
-        .putMetrics(STATE_KEY, state)
-        .putMetrics("agent_name", agentName)
+    return AgentReports.registered(agentId, agentName, state, now)
         .putMetrics("last_seen", now)
-        .putMetrics("registration_status", "registered")
         .build();
   }
 
   /** Sends the current snapshot to every subscriber; the caller holds the lock. */
   private void broadcast() {
-    broadcastCount++;
-    AgentStatusResponse snapshot =
-        AgentStatusResponse.newBuilder()
-            .addAllAgents(agents.values())
-            .setIsFullUpdate(true)
-            .build();
-    subscribers.removeIf(
-        subscriber -> {
-          if (subscriber.isCancelled()) {
-            return true;
-          }
-          try {
-            subscriber.onNext(snapshot);
-            return false;
-          } catch (RuntimeException closed) {
-            return true;
+    subscribers.send(snapshot());
+  }
+
+  /**
+   * A new {@code SubscribeToAgentStatus} stream: counted, and sent the current snapshot first (SPEC
+   * §2), under the lock so no change can slip in between.
+   */
+  void subscribe(ServerCallStreamObserver<AgentStatusResponse> stream) {
+    stream.setOnCancelHandler(
+        () -> {
+          synchronized (lock) {
+            subscribers.remove(stream);
           }
         });
-  }
-
-  private final class Registrations
-      extends BrokerRegistrationServiceGrpc.BrokerRegistrationServiceImplBase {
-    @Override
-    public void registerBroker(
-        BrokerRegistrationRequest request,
-        StreamObserver<BrokerRegistrationResponse> responseObserver) {
-      synchronized (lock) {
-        registrations.add(new Registration(request.getBrokerId(), request.getBrokerName()));
-      }
-      responseObserver.onNext(
-          BrokerRegistrationResponse.newBuilder()
-              .setSuccess(true)
-              .setMessage("Broker " + request.getBrokerName() + " registered")
-              .build());
-      responseObserver.onCompleted();
+    synchronized (lock) {
+      subscribers.add(stream);
+      stream.onNext(snapshot());
     }
   }
 
-  private final class Statuses extends AgentStatusServiceGrpc.AgentStatusServiceImplBase {
-    @Override
-    public void subscribeToAgentStatus(
-        AgentStatusRequest request, StreamObserver<AgentStatusResponse> responseObserver) {
-      ServerCallStreamObserver<AgentStatusResponse> subscriber =
-          (ServerCallStreamObserver<AgentStatusResponse>) responseObserver;
-      subscriber.setOnCancelHandler(
-          () -> {
-            synchronized (lock) {
-              subscribers.remove(subscriber);
-            }
-          });
-      synchronized (lock) {
-        subscriptionCount++;
-        subscribers.add(subscriber);
-        subscriber.onNext(snapshot());
-      }
+  /** An agent's own report ({@code SendAgentStatus}), stored as {@link #putAgent} would. */
+  void receive(AgentInfo report) {
+    synchronized (lock) {
+      store(report);
     }
+  }
 
-    @Override
-    public void getAgentStatus(
-        AgentStatusRequest request, StreamObserver<AgentStatusResponse> responseObserver) {
-      responseObserver.onNext(snapshot());
-      responseObserver.onCompleted();
-    }
-
-    @Override
-    public void sendAgentStatus(
-        AgentStatusUpdateRequest request,
-        StreamObserver<AgentStatusUpdateResponse> responseObserver) {
-      AgentInfo agent = request.getAgent();
-      if (agent.getAgentId().isBlank()) {
-        responseObserver.onNext(
-            AgentStatusUpdateResponse.newBuilder()
-                .setSuccess(false)
-                .setMessage("agent_id is required")
-                .build());
-      } else {
-        synchronized (lock) {
-          store(agent);
-        }
-        responseObserver.onNext(
-            AgentStatusUpdateResponse.newBuilder()
-                .setSuccess(true)
-                .setMessage("Status of " + agent.getAgentId() + " updated")
-                .build());
-      }
-      responseObserver.onCompleted();
+  private void recordRegistration(BrokerRegistrationRequest request) {
+    synchronized (lock) {
+      registrations.add(new Registration(request.getBrokerId(), request.getBrokerName()));
     }
   }
 }
