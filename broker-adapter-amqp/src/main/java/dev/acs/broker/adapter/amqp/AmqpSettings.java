@@ -11,13 +11,9 @@ import org.jspecify.annotations.Nullable;
  * How to reach RabbitMQ and which queues to use. Defaults follow SPEC §3; queue names are
  * configurable so tests and deployments can isolate themselves.
  *
- * <p>{@code broker run}'s option groups build these settings directly through the {@link Builder}
- * (connection, topology, TLS, publishing), so this record is the one place where each value, its
- * default and its validation live. The file is longer than the project's ~350 lines for that
- * reason: 26 values, each checked with a message that names it, and a builder whose setters hold
- * the defaults. Grouping them into nested records would not shorten a rule: the builder's flat
- * setters stay (the option groups and about 40 tests set single values), and the queue names alone
- * are read at over 100 places that would then go through a group.
+ * <p>{@code broker run}'s option groups build these settings directly through the {@link
+ * AmqpSettingsBuilder} (connection, topology, TLS, publishing), so each value is declared here once
+ * and validated here once, with a message that names it; the builder holds the defaults.
  *
  * @param host RabbitMQ host
  * @param port AMQP port (5672, or 5671 with TLS usually)
@@ -195,13 +191,13 @@ public record AmqpSettings(
   }
 
   /** A builder starting from {@link #defaults()}. */
-  public static Builder builder() {
-    return new Builder();
+  public static AmqpSettingsBuilder builder() {
+    return new AmqpSettingsBuilder();
   }
 
   /** A builder starting from these settings. */
-  public Builder toBuilder() {
-    return new Builder(this);
+  public AmqpSettingsBuilder toBuilder() {
+    return new AmqpSettingsBuilder(this);
   }
 
   /** {@code host:port}, or every address comma-separated for a cluster, for log lines. */
@@ -274,254 +270,6 @@ public record AmqpSettings(
     Objects.requireNonNull(value, name);
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(name + " must be positive, was " + value);
-    }
-  }
-
-  /** Builds settings; every value starts at its default. */
-  public static final class Builder {
-    private String host = "127.0.0.1";
-    private int port = 5672;
-    private String username = "guest";
-    private String password = "guest";
-    private String virtualHost = "/";
-    private boolean tls;
-    private boolean tlsVerifyHostname = true;
-    private @Nullable Path trustStore;
-    private @Nullable String trustStorePassword;
-    private String inputQueue = DEFAULT_INPUT_QUEUE;
-    private String outputQueue = DEFAULT_OUTPUT_QUEUE;
-    private String deadLetterQueue = DEFAULT_DEAD_LETTER_QUEUE;
-    private int prefetch = 250;
-    private int maxMessageBytes = 1024 * 1024;
-    private int maxJsonDepth = 64;
-    private Duration connectionTimeout = Duration.ofSeconds(10);
-    private Duration reconnectInitial = Duration.ofSeconds(1);
-    private Duration reconnectMax = Duration.ofSeconds(30);
-    private Duration heartbeat = DEFAULT_HEARTBEAT;
-    private boolean publishMessageId = true;
-    private @Nullable Path clientCertificate;
-    private @Nullable Path clientKey;
-    private boolean externalAuth;
-    private List<AmqpAddress> addresses = List.of();
-    private QueueType queueType = QueueType.CLASSIC;
-    private boolean declareQueues = true;
-
-    private Builder() {}
-
-    private Builder(AmqpSettings s) {
-      host = s.host;
-      port = s.port;
-      username = s.username;
-      password = s.password;
-      virtualHost = s.virtualHost;
-      tls = s.tls;
-      tlsVerifyHostname = s.tlsVerifyHostname;
-      trustStore = s.trustStore;
-      trustStorePassword = s.trustStorePassword;
-      inputQueue = s.inputQueue;
-      outputQueue = s.outputQueue;
-      deadLetterQueue = s.deadLetterQueue;
-      prefetch = s.prefetch;
-      maxMessageBytes = s.maxMessageBytes;
-      maxJsonDepth = s.maxJsonDepth;
-      connectionTimeout = s.connectionTimeout;
-      reconnectInitial = s.reconnectInitial;
-      reconnectMax = s.reconnectMax;
-      heartbeat = s.heartbeat;
-      publishMessageId = s.publishMessageId;
-      clientCertificate = s.clientCertificate;
-      clientKey = s.clientKey;
-      externalAuth = s.externalAuth;
-      addresses = s.addresses.size() == 1 ? List.of() : s.addresses;
-      queueType = s.queueType;
-      declareQueues = s.declareQueues;
-    }
-
-    /** RabbitMQ host: the one-address form, replacing any {@link #addresses} list. */
-    public Builder host(String value) {
-      host = value;
-      addresses = List.of();
-      return this;
-    }
-
-    /** AMQP port: the one-address form, replacing any {@link #addresses} list. */
-    public Builder port(int value) {
-      port = value;
-      addresses = List.of();
-      return this;
-    }
-
-    /** User name. */
-    public Builder username(String value) {
-      username = value;
-      return this;
-    }
-
-    /** Password. */
-    public Builder password(String value) {
-      password = value;
-      return this;
-    }
-
-    /** Virtual host. */
-    public Builder virtualHost(String value) {
-      virtualHost = value;
-      return this;
-    }
-
-    /** TLS on or off. */
-    public Builder tls(boolean value) {
-      tls = value;
-      return this;
-    }
-
-    /** Host name verification under TLS. */
-    public Builder tlsVerifyHostname(boolean value) {
-      tlsVerifyHostname = value;
-      return this;
-    }
-
-    /** A trust store for TLS instead of the JVM default. */
-    public Builder trustStore(@Nullable Path path, @Nullable String storePassword) {
-      trustStore = path;
-      trustStorePassword = storePassword;
-      return this;
-    }
-
-    /** The consumed queue. */
-    public Builder inputQueue(String value) {
-      inputQueue = value;
-      return this;
-    }
-
-    /** The published-to queue. */
-    public Builder outputQueue(String value) {
-      outputQueue = value;
-      return this;
-    }
-
-    /** The dead-letter queue. */
-    public Builder deadLetterQueue(String value) {
-      deadLetterQueue = value;
-      return this;
-    }
-
-    /** basic.qos prefetch count. */
-    public Builder prefetch(int value) {
-      prefetch = value;
-      return this;
-    }
-
-    /** Body size limit. */
-    public Builder maxMessageBytes(int value) {
-      maxMessageBytes = value;
-      return this;
-    }
-
-    /** JSON nesting limit. */
-    public Builder maxJsonDepth(int value) {
-      maxJsonDepth = value;
-      return this;
-    }
-
-    /** Connect timeout. */
-    public Builder connectionTimeout(Duration value) {
-      connectionTimeout = value;
-      return this;
-    }
-
-    /** Reconnection backoff bounds. */
-    public Builder reconnectBackoff(Duration initial, Duration max) {
-      reconnectInitial = initial;
-      reconnectMax = max;
-      return this;
-    }
-
-    /** The AMQP heartbeat to request, whole seconds; {@code 0s} turns it off. */
-    public Builder heartbeat(Duration value) {
-      heartbeat = value;
-      return this;
-    }
-
-    /**
-     * Whether messages to the output queue carry the AMQP {@code message-id} property ({@code true}
-     * by default); {@code false} trades that property for throughput.
-     */
-    public Builder publishMessageId(boolean value) {
-      publishMessageId = value;
-      return this;
-    }
-
-    /** A client certificate (PEM) and its unencrypted PKCS#8 PEM key for TLS, or nulls for none. */
-    public Builder clientCertificate(@Nullable Path certificate, @Nullable Path key) {
-      clientCertificate = certificate;
-      clientKey = key;
-      return this;
-    }
-
-    /**
-     * Whether to log in with SASL {@code EXTERNAL} (the client certificate) instead of a password.
-     */
-    public Builder externalAuth(boolean value) {
-      externalAuth = value;
-      return this;
-    }
-
-    /**
-     * Every node of a cluster, replacing {@link #host}/{@link #port}: each (re)connect tries them
-     * in a new random order.
-     */
-    public Builder addresses(List<AmqpAddress> value) {
-      if (value.isEmpty()) {
-        throw new IllegalArgumentException("addresses must name at least one node");
-      }
-      addresses = List.copyOf(value);
-      host = addresses.get(0).host();
-      port = addresses.get(0).port();
-      return this;
-    }
-
-    /** The type of the queues the broker declares. */
-    public Builder queueType(QueueType value) {
-      queueType = value;
-      return this;
-    }
-
-    /** Whether the broker declares its queues, or only checks passively that they exist. */
-    public Builder declareQueues(boolean value) {
-      declareQueues = value;
-      return this;
-    }
-
-    /** The settings; throws {@link IllegalArgumentException} for an invalid value. */
-    public AmqpSettings build() {
-      return new AmqpSettings(
-          host,
-          port,
-          username,
-          password,
-          virtualHost,
-          tls,
-          tlsVerifyHostname,
-          trustStore,
-          trustStorePassword,
-          inputQueue,
-          outputQueue,
-          deadLetterQueue,
-          prefetch,
-          maxMessageBytes,
-          maxJsonDepth,
-          connectionTimeout,
-          reconnectInitial,
-          reconnectMax,
-          heartbeat,
-          publishMessageId,
-          clientCertificate,
-          clientKey,
-          externalAuth,
-          addresses,
-          queueType,
-          declareQueues);
     }
   }
 }

@@ -68,7 +68,7 @@ final class RelayHarness implements AutoCloseable {
     }
   }
 
-  RelayHarness(Function<AmqpSettings.Builder, AmqpSettings.Builder> customize) throws Exception {
+  RelayHarness(Function<AmqpSettingsBuilder, AmqpSettingsBuilder> customize) throws Exception {
     String suffix = UUID.randomUUID().toString();
     this.settings =
         customize

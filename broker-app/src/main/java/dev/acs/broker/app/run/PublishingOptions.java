@@ -1,6 +1,6 @@
 package dev.acs.broker.app.run;
 
-import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.amqp.AmqpSettingsBuilder;
 import dev.acs.broker.app.config.BrokerConfig;
 import dev.acs.broker.app.config.EnvironmentDefaults;
 import dev.acs.broker.core.application.DecisionHeaders;
@@ -46,7 +46,7 @@ final class PublishingOptions {
   private int maxDeliveries = 5;
 
   /** Sets whether published messages carry the AMQP {@code message-id}. */
-  void applyTo(AmqpSettings.Builder settings) {
+  void applyTo(AmqpSettingsBuilder settings) {
     settings.publishMessageId(rabbitMessageId);
   }
 

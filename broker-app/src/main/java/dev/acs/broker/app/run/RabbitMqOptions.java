@@ -2,6 +2,7 @@ package dev.acs.broker.app.run;
 
 import dev.acs.broker.adapter.amqp.AmqpAddress;
 import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.amqp.AmqpSettingsBuilder;
 import dev.acs.broker.app.config.DurationConverter;
 import dev.acs.broker.app.config.RabbitMqLoginOptions;
 import java.time.Duration;
@@ -54,7 +55,7 @@ final class RabbitMqOptions {
    */
   AmqpSettings settings(
       CommandSpec command, TopologyOptions topology, TlsOptions tls, PublishingOptions publishing) {
-    AmqpSettings.Builder settings =
+    AmqpSettingsBuilder settings =
         AmqpSettings.builder()
             .addresses(topology.nodes(command, nodeFromHost(command), login.port()))
             .username(login.username())

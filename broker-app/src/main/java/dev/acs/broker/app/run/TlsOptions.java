@@ -1,6 +1,6 @@
 package dev.acs.broker.app.run;
 
-import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.amqp.AmqpSettingsBuilder;
 import dev.acs.broker.adapter.grpc.GrpcSettings;
 import dev.acs.broker.app.config.EnvironmentDefaults;
 import java.nio.file.Path;
@@ -83,7 +83,7 @@ final class TlsOptions {
    * @param rabbitTls whether {@code --rabbitmq-tls} is on: the material needs it
    * @throws IllegalArgumentException naming the options that do not fit together
    */
-  void applyTo(AmqpSettings.Builder settings, CommandSpec command, boolean rabbitTls) {
+  void applyTo(AmqpSettingsBuilder settings, CommandSpec command, boolean rabbitTls) {
     String mechanism = rabbitAuthMechanism.strip().toUpperCase(Locale.ROOT);
     if (!mechanism.equals("PLAIN") && !mechanism.equals("EXTERNAL")) {
       throw EnvironmentDefaults.unknownValue(

@@ -1,7 +1,7 @@
 package dev.acs.broker.app.run;
 
 import dev.acs.broker.adapter.amqp.AmqpAddress;
-import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.amqp.AmqpSettingsBuilder;
 import dev.acs.broker.adapter.amqp.QueueType;
 import dev.acs.broker.app.config.EnvironmentDefaults;
 import java.util.List;
@@ -81,7 +81,7 @@ final class TopologyOptions {
   private int prefetch;
 
   /** Sets the queues, their type and whether they are declared, and the prefetch. */
-  void applyTo(AmqpSettings.Builder settings, CommandSpec command) {
+  void applyTo(AmqpSettingsBuilder settings, CommandSpec command) {
     settings
         .inputQueue(inputQueue)
         .outputQueue(outputQueue)

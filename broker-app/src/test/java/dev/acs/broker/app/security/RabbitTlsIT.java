@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.acs.broker.adapter.amqp.AmqpConfigurationException;
 import dev.acs.broker.adapter.amqp.AmqpListener;
 import dev.acs.broker.adapter.amqp.AmqpSettings;
+import dev.acs.broker.adapter.amqp.AmqpSettingsBuilder;
 import dev.acs.broker.adapter.amqp.AmqpTransport;
 import dev.acs.broker.core.BrokerIdentity;
 import dev.acs.broker.testsupport.PrivateRabbitNode;
@@ -97,7 +98,7 @@ class RabbitTlsIT {
     }
   }
 
-  private static AmqpSettings.Builder tls(String host) {
+  private static AmqpSettingsBuilder tls(String host) {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     return AmqpSettings.builder()
         .host(host)
