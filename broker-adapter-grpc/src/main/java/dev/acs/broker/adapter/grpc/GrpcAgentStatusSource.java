@@ -151,6 +151,10 @@ final class GrpcAgentStatusSource implements AgentStatusSource, AutoCloseable {
     return health.current();
   }
 
+  ProbeCounts probeCounts() {
+    return probe.counts();
+  }
+
   // ---------------------------------------------------------------- rounds (scheduler thread)
 
   private void start(AgentStatusListener newListener) {

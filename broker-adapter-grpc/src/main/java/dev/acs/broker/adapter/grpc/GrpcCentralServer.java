@@ -108,6 +108,11 @@ public final class GrpcCentralServer implements AutoCloseable {
     return source.health();
   }
 
+  /** How many liveness probes were sent and skipped so far; cheap, callable from any thread. */
+  public ProbeCounts probeCounts() {
+    return source.probeCounts();
+  }
+
   /**
    * Cancels the stream without reporting it as an interruption, stops the scheduler and shuts the
    * channel down, waiting up to a few seconds. Idempotent.

@@ -7,10 +7,13 @@ import dev.acs.broker.proto.status.AgentStatusServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -18,20 +21,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The liveness probe: while a stream is open, calls {@code GetAgentStatus} every {@link
- * GrpcSettings#livenessInterval()}. The channel sends no keepalive pings, so this is how a silently
- * dead connection is found: after {@link GrpcSettings#PROBE_FAILURES_TO_RECONNECT} unanswered
- * probes in a row the round is interrupted on a fresh channel. An answer is also a snapshot to
- * reconcile with, which is delivered like one from the stream.
+ * The liveness probe: while a stream is open and silent, calls {@code GetAgentStatus} once the
+ * stream has delivered nothing for {@link GrpcSettings#livenessInterval()}. The channel sends no
+ * keepalive pings (SPEC §2: the server forbids frequent ones), so this is how a silently dead
+ * connection is found: after {@link GrpcSettings#PROBE_FAILURES_TO_RECONNECT} unanswered probes in
+ * a row the round is interrupted on a fresh channel. An answer is also a snapshot to reconcile
+ * with, which is delivered like one from the stream.
  *
- * <p>Both only while the stream is silent: a stream that delivers while a probe is out is alive,
- * and newer than the answer. The server built the answer at some moment during the call; applying
- * it after a stream update sent later would revert that update (an agent that turned idle shown
- * busy again until its next change, which with deltas may be long). And at fleet scale the answer
- * is large (tens of megabytes at 100,000 agents), so behind a busy stream it can miss its deadline
- * on a connection that is plainly alive; such a failure does not count.
+ * <p>Only while the stream is silent (issue 13). A stream that delivered within the last interval
+ * proves itself alive, so the probe is skipped and looked at again one interval after that
+ * delivery: the answer is the whole fleet (about 27 MB at 100,000 agents), and a busy fleet would
+ * otherwise download it every interval for nothing. Since the check follows the last delivery, a
+ * connection that dies is still found within {@link GrpcSettings#livenessBound()} of its last
+ * delivery. A stream that delivers while a probe is out is alive too, and newer than the answer:
+ * the server built the answer at some moment during the call; applying it after a stream update
+ * sent later would revert that update (an agent that turned idle shown busy again until its next
+ * change, which with deltas may be long). So such an answer is not applied, and such a failure
+ * (behind a busy stream a large answer can miss its deadline) does not count.
  *
- * <p>Confined to the scheduler thread; at most one probe is in flight.
+ * <p>Confined to the scheduler thread, except {@link #counts} and {@link #stop}; at most one probe
+ * is in flight.
  */
 final class LivenessProbe {
 
@@ -54,9 +63,12 @@ final class LivenessProbe {
   private final Consumer<AgentStatusUpdate> deliver;
   private final Interruptions interruptions;
 
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
   private boolean inFlight;
   private int failures;
-  private @Nullable ScheduledFuture<?> timer;
+  private volatile boolean stopped;
+  private volatile @Nullable ScheduledFuture<?> timer;
 
   /**
    * @param stream the stream the probe watches over: probes run only while it is open
@@ -87,9 +99,9 @@ final class LivenessProbe {
     this.interruptions = interruptions;
   }
 
-  /** Starts probing every liveness interval, for as long as the adapter runs. */
+  /** Starts probing, for as long as the adapter runs. */
   void start() {
-    timer = scheduler.every(settings.livenessInterval(), this::probe);
+    checkAfter(settings.livenessInterval());
   }
 
   /** A new round begins: a probe of the old one no longer counts, nor do its failures. */
@@ -100,30 +112,63 @@ final class LivenessProbe {
 
   /** Stops probing at shutdown. */
   void stop() {
+    stopped = true;
     StatusScheduler.cancel(timer);
   }
 
-  private void probe() {
+  /** How many probes were sent and how many skipped because the stream had just delivered. */
+  ProbeCounts counts() {
+    return new ProbeCounts(sent.get(), skipped.get());
+  }
+
+  private void checkAfter(Duration delay) {
+    if (!stopped) {
+      timer = scheduler.schedule(this::check, delay);
+    }
+  }
+
+  /** Probes, or skips while the stream proves itself alive; then plans the next check. */
+  private void check() {
+    Duration interval = settings.livenessInterval();
+    Duration next = interval;
     try {
       if (rounds.isClosed() || !stream.isOpen() || inFlight) {
         return;
       }
-      inFlight = true;
-      long round = rounds.current();
-      long streamedBefore = stream.responses();
-      AgentStatusServiceGrpc.newStub(channel.get())
-          .withMaxInboundMessageSize(settings.maxInboundMessageBytes())
-          .withDeadlineAfter(settings.probeDeadline().toNanos(), TimeUnit.NANOSECONDS)
-          .getAgentStatus(
-              request,
-              scheduler.<AgentStatusResponse>answerOn(
-                  response -> onAnswer(round, streamedBefore, response),
-                  status -> onFailure(round, streamedBefore, status)));
+      Instant delivered = stream.lastDelivered();
+      if (delivered != null) {
+        Duration quiet = Duration.between(delivered, clock.instant());
+        if (quiet.compareTo(interval) < 0) {
+          skipped.incrementAndGet();
+          // Looked at again when the stream will have been quiet for one interval; a clock that
+          // stepped back counts as a delivery just now.
+          next = quiet.isNegative() ? interval : interval.minus(quiet);
+          return;
+        }
+      }
+      send();
     } catch (RuntimeException e) {
-      // An exception would cancel the periodic task for good.
+      // An exception must not end the probing for good.
       LOG.error("Liveness probe could not be started", e);
       inFlight = false;
+    } finally {
+      checkAfter(next);
     }
+  }
+
+  private void send() {
+    inFlight = true;
+    sent.incrementAndGet();
+    long round = rounds.current();
+    long streamedBefore = stream.responses();
+    AgentStatusServiceGrpc.newStub(channel.get())
+        .withMaxInboundMessageSize(settings.maxInboundMessageBytes())
+        .withDeadlineAfter(settings.probeDeadline().toNanos(), TimeUnit.NANOSECONDS)
+        .getAgentStatus(
+            request,
+            scheduler.<AgentStatusResponse>answerOn(
+                response -> onAnswer(round, streamedBefore, response),
+                status -> onFailure(round, streamedBefore, status)));
   }
 
   private void onAnswer(long round, long streamedBefore, AgentStatusResponse response) {

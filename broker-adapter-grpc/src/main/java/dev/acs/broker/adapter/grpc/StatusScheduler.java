@@ -72,12 +72,6 @@ final class StatusScheduler {
     }
   }
 
-  /** Runs {@code task} every {@code period}, the first time after one period. */
-  ScheduledFuture<?> every(Duration period, Runnable task) {
-    long nanos = period.toNanos();
-    return executor.scheduleAtFixedRate(guarded(task), nanos, nanos, TimeUnit.NANOSECONDS);
-  }
-
   /**
    * An observer of a unary call that re-posts its answer or its failure to the scheduler thread;
    * completion carries nothing more.

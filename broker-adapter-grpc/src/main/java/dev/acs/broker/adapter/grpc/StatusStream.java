@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -107,6 +108,15 @@ final class StatusStream {
     return responses;
   }
 
+  /**
+   * When the open stream last delivered a response (by the injected clock), or {@code null} when it
+   * has delivered nothing yet: the liveness probe does not ask a stream that proves itself alive.
+   */
+  @Nullable Instant lastDelivered() {
+    Attempt attempt = current;
+    return attempt == null ? null : attempt.lastDeliveredAt;
+  }
+
   /** Whether the open stream has delivered its first full snapshot. */
   boolean sawSnapshot() {
     Attempt attempt = current;
@@ -127,6 +137,7 @@ final class StatusStream {
       return;
     }
     responses++;
+    attempt.lastDeliveredAt = clock.instant();
     AgentStatusUpdate update = mapper.toUpdate(response);
     if (update.fullSnapshot()) {
       attempt.sawSnapshot = true;
@@ -160,6 +171,7 @@ final class StatusStream {
     private final long round;
     private @Nullable ClientCallStreamObserver<AgentStatusRequest> call;
     private boolean sawSnapshot;
+    private @Nullable Instant lastDeliveredAt;
 
     Attempt(long round) {
       this.round = round;

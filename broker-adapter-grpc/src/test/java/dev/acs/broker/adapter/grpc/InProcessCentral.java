@@ -1,16 +1,15 @@
 package dev.acs.broker.adapter.grpc;
 
 import dev.acs.broker.core.BrokerIdentity;
+import dev.acs.broker.core.testing.ManualClock;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +34,13 @@ final class InProcessCentral implements AutoCloseable {
   final AtomicInteger channelsCreated = new AtomicInteger();
   final RecordingEvents events = new RecordingEvents();
   final RegistryFeed feed = new RegistryFeed();
+
+  /**
+   * The adapter's clock; it stands still unless a test moves it, so that to the liveness probe the
+   * stream has always just delivered until the test says otherwise.
+   */
+  final ManualClock clock = new ManualClock(NOW);
+
   private final Server server;
   private GrpcCentralServer adapter;
 
@@ -51,12 +57,7 @@ final class InProcessCentral implements AutoCloseable {
     if (adapter == null) {
       adapter =
           GrpcCentralServer.forChannel(
-              this::newChannel,
-              settings,
-              BROKER,
-              Clock.fixed(NOW, ZoneOffset.UTC),
-              new SplittableRandom(42),
-              events);
+              this::newChannel, settings, BROKER, clock, new SplittableRandom(42), events);
     }
     return adapter;
   }

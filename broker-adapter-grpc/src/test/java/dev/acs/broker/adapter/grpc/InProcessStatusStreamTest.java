@@ -171,6 +171,8 @@ class InProcessStatusStreamTest {
     await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
 
     central.fake.setAgents(List.of(agent("a9", "idle")));
+    // The stream has been quiet for an interval: the next check probes.
+    central.clock.advance(Duration.ofMillis(100));
 
     await()
         .untilAsserted(
@@ -193,6 +195,7 @@ class InProcessStatusStreamTest {
         .statusSource()
         .subscribe(central.feed);
     await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
+    central.clock.advance(Duration.ofSeconds(3));
     FakeCentralServer.HeldProbe probe =
         await("a probe")
             .atMost(Duration.ofSeconds(10))
@@ -203,6 +206,7 @@ class InProcessStatusStreamTest {
     await("delta").until(central.feed.updates::poll, Objects::nonNull);
 
     probe.answer();
+    central.clock.advance(Duration.ofSeconds(3));
 
     // The next probe goes out only once the answer to this one has been taken in.
     await("the next probe")
@@ -210,6 +214,40 @@ class InProcessStatusStreamTest {
         .until(central.fake.heldProbes::poll, Objects::nonNull);
     assertThat(central.feed.stateOf("a2")).isEqualTo("idle");
     assertThat(central.feed.updates).isEmpty();
+    assertThat(central.feed.interruptions).isEmpty();
+  }
+
+  @Test
+  void aStreamThatDeliveredWithinTheInterval_isNotProbed_untilItIsQuietForOne() {
+    central
+        .adapter(
+            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(100), Duration.ofMillis(100)))
+        .statusSource()
+        .subscribe(central.feed);
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
+
+    // A busy stream: by the clock it delivers every half interval, so no check finds it quiet.
+    for (int delta = 0; delta < 6; delta++) {
+      central.clock.advance(Duration.ofMillis(50));
+      central.fake.publishDelta(agent("a1", delta % 2 == 0 ? "busy" : "idle"));
+      await("delta " + delta).until(central.feed.updates::poll, Objects::nonNull);
+      long skippedSoFar = central.adapter().probeCounts().skipped();
+      await("a check after delta " + delta)
+          .until(() -> central.adapter().probeCounts().skipped() > skippedSoFar);
+    }
+    // Quiet, but not yet for a whole interval since the last delivery.
+    central.clock.advance(Duration.ofMillis(99));
+    long skipped = central.adapter().probeCounts().skipped();
+    await("another check").until(() -> central.adapter().probeCounts().skipped() > skipped);
+    assertThat(central.fake.probes).isEmpty();
+    assertThat(central.adapter().probeCounts().sent()).isZero();
+
+    // One interval of quiet: the probe goes out, and its answer is applied as before.
+    central.fake.setAgents(List.of(agent("a9", "idle")));
+    central.clock.advance(Duration.ofMillis(1));
+    await("probe applied").until(() -> central.feed.agentIds().equals(java.util.Set.of("a9")));
+    assertThat(central.fake.probes).isNotEmpty();
+    assertThat(central.adapter().probeCounts().sent()).isPositive();
     assertThat(central.feed.interruptions).isEmpty();
   }
 
@@ -224,11 +262,13 @@ class InProcessStatusStreamTest {
     await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
     central.fake.probesHang(true);
 
-    // A busy stream: every probe of these times out, each while several deltas arrive.
-    int delta = 0;
-    while (central.fake.probes.size() < 4) {
-      central.fake.publishDelta(agent("a1", delta++ % 2 == 0 ? "busy" : "idle"));
-      await("delta " + delta)
+    // Each probe goes out after an interval of quiet, and times out while the stream delivers.
+    for (int probe = 1; probe <= 4; probe++) {
+      central.clock.advance(Duration.ofMillis(300));
+      int sent = probe;
+      await("probe " + sent).until(() -> central.fake.probes.size() >= sent);
+      central.fake.publishDelta(agent("a1", probe % 2 == 0 ? "busy" : "idle"));
+      await("delta " + probe)
           .pollInterval(Duration.ofMillis(5))
           .until(central.feed.updates::poll, Objects::nonNull);
     }
@@ -236,6 +276,7 @@ class InProcessStatusStreamTest {
     assertThat(central.fake.subscriptions).hasSize(1);
 
     // The stream falls silent: two timed-out probes in a row declare the connection dead.
+    central.clock.advance(Duration.ofMillis(300));
     String reason =
         await("liveness failure").until(central.feed.interruptions::poll, Objects::nonNull);
     assertThat(reason).startsWith("liveness probe failed 2 times in a row (DEADLINE_EXCEEDED");
@@ -250,6 +291,7 @@ class InProcessStatusStreamTest {
         .subscribe(central.feed);
     await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
     central.fake.probesHang(true);
+    central.clock.advance(Duration.ofMillis(100));
 
     String reason =
         await("liveness failure").until(central.feed.interruptions::poll, Objects::nonNull);

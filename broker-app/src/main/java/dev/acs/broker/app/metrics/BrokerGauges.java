@@ -2,11 +2,13 @@ package dev.acs.broker.app.metrics;
 
 import dev.acs.broker.adapter.amqp.AmqpHealth;
 import dev.acs.broker.adapter.grpc.GrpcHealth;
+import dev.acs.broker.adapter.grpc.ProbeCounts;
 import dev.acs.broker.core.agent.Agent;
 import dev.acs.broker.core.agent.AgentRegistry;
 import dev.acs.broker.core.agent.AgentState;
 import dev.acs.broker.core.agent.AgentView;
 import dev.acs.broker.core.application.RoutingService;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -101,6 +103,27 @@ public final class BrokerGauges {
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+  }
+
+  /**
+   * Registers {@code broker_status_probes_total{outcome="sent|skipped"}}: liveness probes sent on a
+   * silent stream, and checks skipped because the stream had delivered within the interval (issue
+   * 13: a busy fleet no longer downloads itself every interval).
+   */
+  public static void bindProbes(MeterRegistry registry, Supplier<ProbeCounts> probes) {
+    // A function counter holds its object weakly and has no strongReference switch; the functions
+    // capture the supplier, so the meters keep it alive (a method reference passed in would
+    // otherwise be collected and the counters read NaN).
+    FunctionCounter.builder("broker.status.probes", probes, unused -> probes.get().sent())
+        .description(
+            "Liveness probes (GetAgentStatus) by outcome: sent, or skipped while the stream delivers")
+        .tag("outcome", "sent")
+        .register(registry);
+    FunctionCounter.builder("broker.status.probes", probes, unused -> probes.get().skipped())
+        .description(
+            "Liveness probes (GetAgentStatus) by outcome: sent, or skipped while the stream delivers")
+        .tag("outcome", "skipped")
+        .register(registry);
   }
 
   private static double seconds(Duration duration) {

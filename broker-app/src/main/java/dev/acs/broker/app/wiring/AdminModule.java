@@ -78,6 +78,7 @@ public final class AdminModule {
         transport::health,
         VersionProvider.version(),
         config.routingPolicy());
+    BrokerGauges.bindProbes(meters, centralServer::probeCounts);
     InteropGauges.bind(meters, hold, suspicion, clock);
     return Set.of(
         new AdminServer(

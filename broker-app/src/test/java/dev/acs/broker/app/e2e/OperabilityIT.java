@@ -260,6 +260,9 @@ class OperabilityIT {
     String metrics = admin.get("/metrics").body();
     assertThat(AdminHttp.sample(metrics, "broker_status_stream_reconnects_total"))
         .isGreaterThanOrEqualTo(1);
+    assertThat(AdminHttp.sample(metrics, "broker_status_probes_total{outcome=\"skipped\"}"))
+        .as("the liveness probe's counters are scraped")
+        .isNotNaN();
     assertThat(
             AdminHttp.sample(metrics, "broker_amqp_recoveries_total{role=\"consumer\"}")
                 + AdminHttp.sample(metrics, "broker_amqp_recoveries_total{role=\"publisher\"}"))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.acs.broker.adapter.amqp.AmqpListener;
 import dev.acs.broker.adapter.grpc.GrpcListener;
+import dev.acs.broker.adapter.grpc.ProbeCounts;
 import dev.acs.broker.core.message.DeadLetterReason;
 import dev.acs.broker.core.message.MessageEnvelope;
 import dev.acs.broker.core.routing.MessageRouter;
@@ -128,5 +129,21 @@ class BrokerMetricsTest {
         .contains("broker_publish_confirm_duration_seconds_count 0")
         .contains("broker_status_stream_reconnects_total 0.0")
         .contains("broker_amqp_recoveries_total{role=\"publisher\"} 0.0");
+  }
+
+  @Test
+  void probeCounts_areScrapedAsOneCounterByOutcome_readAtScrapeTime() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    java.util.concurrent.atomic.AtomicReference<ProbeCounts> counts =
+        new java.util.concurrent.atomic.AtomicReference<>(new ProbeCounts(0, 0));
+    BrokerGauges.bindProbes(prometheus, counts::get);
+    // The method reference above is referenced by nothing but the meters: they must keep it.
+    System.gc();
+
+    counts.set(new ProbeCounts(2, 37));
+
+    assertThat(prometheus.scrape())
+        .contains("broker_status_probes_total{outcome=\"sent\"} 2.0")
+        .contains("broker_status_probes_total{outcome=\"skipped\"} 37.0");
   }
 }

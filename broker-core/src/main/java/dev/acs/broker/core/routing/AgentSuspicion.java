@@ -53,7 +53,7 @@ import org.jspecify.annotations.Nullable;
  * after every update ({@code AgentSuspicionPropertyTest}).
  *
  * <p>Thread-safe: the status thread calls {@link #observe}, routing threads {@link #routedTo},
- * {@link #heardFrom} and {@link #healthyView}, a timer {@link #reevaluate}. One class of about 420
+ * {@link #heardFrom} and {@link #healthyView}, a timer {@link #reevaluate}. One class of about 440
  * lines because the two signs share one watch per agent and one evaluation lock, the incremental
  * and the full evaluation share one rule ({@code settle}), and the view without suspects is cached
  * by the evaluation's generation.
@@ -259,8 +259,8 @@ public final class AgentSuspicion {
       // Drains the deadline queues, so that they stay bounded between updates; the pass below
       // settles everyone anyway.
       catchUp(now, nowMillis, changed);
-      for (AgentId id : watches.keySet()) {
-        settle(id, now, nowMillis, changed);
+      for (Map.Entry<AgentId, Watch> entry : watches.entrySet()) {
+        settle(entry.getKey(), entry.getValue(), now, nowMillis, changed);
       }
       for (AgentId id : new ArrayList<>(found.keySet())) {
         if (!watches.containsKey(id)) {
@@ -276,7 +276,15 @@ public final class AgentSuspicion {
    * and adds it to {@code changed} when its reason changed. Under the evaluation lock.
    */
   private void settle(AgentId id, @Nullable Instant now, long nowMillis, List<AgentId> changed) {
-    Watch watch = watches.get(id);
+    settle(id, watches.get(id), now, nowMillis, changed);
+  }
+
+  private void settle(
+      AgentId id,
+      @Nullable Watch watch,
+      @Nullable Instant now,
+      long nowMillis,
+      List<AgentId> changed) {
     String reason = null;
     Instant seen = null;
     if (watch != null) {

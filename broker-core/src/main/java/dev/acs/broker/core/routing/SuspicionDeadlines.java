@@ -47,6 +47,9 @@ final class SuspicionDeadlines {
   /** {@code id} is not silent and was last seen at {@code lastSeen}: due once time passes it. */
   void arm(AgentId id, Instant lastSeen) {
     Instant before = armedAt.put(id, lastSeen);
+    if (lastSeen.equals(before)) {
+      return; // already armed at that time: most settled agents, and every one in a timer pass
+    }
     if (before != null) {
       armed.remove(new Armed(before, id));
     }

@@ -219,6 +219,51 @@ class PersistentViewPropertyTest {
   }
 
   @ParameterizedTest
+  @ValueSource(longs = {81, 82, 83})
+  void ringBulkBuild_ordersTiesAndNearlyEqualPositions_likePointByPointInserts(long seed) {
+    // Real positions are hashes and almost never tie; these are crowded on purpose into a few
+    // buckets of one group (so the group-local index overwrites the lowest position bits of the
+    // bulk build's sort keys), with exact ties owned by different ids and positions differing
+    // only in their lowest bits: the cases the bulk build's check after the fill must mend.
+    SplittableRandom random = new SplittableRandom(seed);
+    int length = 3_000;
+    long[] positions = new long[length];
+    AgentId[] owners = new AgentId[length];
+    long[] bases = new long[40];
+    for (int b = 0; b < bases.length; b++) {
+      bases[b] = (0xA5L << 56) | ((long) random.nextInt(4) << 48) | (random.nextLong() >>> 16);
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    int n = 0;
+    while (n < length) {
+      long position = bases[random.nextInt(bases.length)] ^ random.nextInt(8);
+      if (random.nextInt(50) == 0) {
+        position = random.nextLong(); // a few elsewhere on the ring
+      }
+      AgentId owner = AgentId.of("agent-" + random.nextInt(500));
+      if (seen.add(position + "/" + owner.value())) {
+        positions[n] = position;
+        owners[n] = owner;
+        n++;
+      }
+    }
+    RingPoints bulk = RingPoints.of(positions, owners, length);
+    RingPoints.Editor editor = RingPoints.EMPTY.edit();
+    for (int i = 0; i < length; i++) {
+      editor.add(positions[i], owners[i]);
+    }
+    RingPoints inserted = editor.build();
+    assertThat(bulk.count()).isEqualTo(inserted.count()).isEqualTo(length);
+    for (int k = 0; k < 3_000; k++) {
+      long probe = positions[random.nextInt(length)] + random.nextInt(3) - 1;
+      AgentId excluded = random.nextBoolean() ? null : owners[random.nextInt(length)];
+      AgentId owner = bulk.owner(probe, excluded);
+      assertThat(owner).isEqualTo(inserted.owner(probe, excluded));
+      assertThat(owner).isEqualTo(bulk.ownerByScan(probe, excluded));
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(longs = {71, 72, 73, 74, 75, 76})
   void idOrder_sortsLikeTheIdComparator(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
