@@ -215,6 +215,8 @@ final class AgentMap {
     return h ^ (h >>> 16);
   }
 
+  // Identity on purpose: the very same record changes nothing, so the node is shared, not copied.
+  @SuppressWarnings("ReferenceEquality")
   private static Object put(Object node, int shift, int hash, Agent agent, boolean[] added) {
     if (node instanceof Agent existing) {
       if (existing.id().equals(agent.id())) {
@@ -345,6 +347,8 @@ final class AgentMap {
       return null;
     }
 
+    // Identity on purpose, as in put: the same record leaves the collision node as it is.
+    @SuppressWarnings("ReferenceEquality")
     Object with(Agent agent, boolean[] added) {
       for (int i = 0; i < agents.length; i++) {
         if (agents[i].id().equals(agent.id())) {

@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * {@code idle>busy,initializing} means "idle agents first, busy or starting ones only when no idle
  * one is left". States in no tier are never routed to.
  */
+// tierOf runs for every agent a routing decision looks at: an int array indexed by ordinal is an
+// EnumMap without its boxing, and the array is built here from the enum's own values.
+@SuppressWarnings("EnumOrdinal")
 public final class Availability {
 
   private static final int NOT_ROUTABLE = -1;

@@ -322,6 +322,9 @@ public final class AgentSuspicion {
   }
 
   /** Logs and publishes what {@code changed} did to the suspects; O(s) when anything did. */
+  // Every caller holds the evaluation lock, so the volatile fields have one writer at a time; they
+  // are volatile for the routing threads that read them without the lock.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void publish(Map<AgentId, String> before, List<AgentId> changed) {
     boolean any = false;
     for (AgentId id : changed) {
