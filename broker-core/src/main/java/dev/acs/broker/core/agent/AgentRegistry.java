@@ -71,8 +71,8 @@ public final class AgentRegistry {
       AgentView current = view;
       List<AgentChange> changes =
           update.fullSnapshot()
-              ? current.changesFromSnapshot(update.agents())
-              : current.changesFromDelta(update.agents());
+              ? AgentChanges.fromSnapshot(current, update.agents())
+              : AgentChanges.fromDelta(current, update.agents());
       Instant stamp =
           current.updatedAt().filter(previous -> previous.isAfter(receivedAt)).orElse(receivedAt);
       AgentView next =

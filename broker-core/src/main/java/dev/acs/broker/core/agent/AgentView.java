@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -134,61 +132,9 @@ public final class AgentView {
         RingPoints.of(positions, HashRing.POINT_SHIFT, ids, next));
   }
 
-  /**
-   * The changes a delta makes to this view: the listed agents that differ, the last one winning.
-   */
-  List<AgentChange> changesFromDelta(List<Agent> delta) {
-    List<AgentChange> changes = new ArrayList<>();
-    if (delta.size() == 1) {
-      Agent only = delta.get(0);
-      Agent before = agents.get(only.id());
-      if (!only.equals(before)) {
-        changes.add(new AgentChange(only.id(), before, only));
-      }
-      return changes;
-    }
-    Map<AgentId, Agent> latest = new LinkedHashMap<>();
-    for (Agent agent : delta) {
-      latest.put(agent.id(), agent);
-    }
-    for (Agent agent : latest.values()) {
-      Agent before = agents.get(agent.id());
-      if (!agent.equals(before)) {
-        changes.add(new AgentChange(agent.id(), before, agent));
-      }
-    }
-    return changes;
-  }
-
-  /**
-   * The changes that turn this view into exactly {@code snapshot} (the last of duplicate ids
-   * winning): O(n) lookups to compare, and only the differences to apply.
-   */
-  List<AgentChange> changesFromSnapshot(List<Agent> snapshot) {
-    SnapshotIndex index = new SnapshotIndex(snapshot);
-    List<AgentChange> changes = new ArrayList<>();
-    int kept = 0;
-    for (int i = 0; i < snapshot.size(); i++) {
-      if (index.isSuperseded(i)) {
-        continue; // a later duplicate wins
-      }
-      Agent agent = snapshot.get(i);
-      Agent before = agents.get(agent.id());
-      if (before != null) {
-        kept++;
-      }
-      if (!agent.equals(before)) {
-        changes.add(new AgentChange(agent.id(), before, agent));
-      }
-    }
-    if (kept < agents.size()) {
-      for (Agent gone : agents.values()) {
-        if (!index.contains(gone.id())) {
-          changes.add(new AgentChange(gone.id(), gone, null));
-        }
-      }
-    }
-    return changes;
+  /** The agents by id, for {@link AgentChanges} to diff an update against. */
+  AgentMap agentMap() {
+    return agents;
   }
 
   /**

@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The ids of a snapshot in an open-addressing table of positions, for {@link
- * AgentView#changesFromSnapshot}: one int array instead of a hash map's node per agent, so diffing
+ * AgentChanges#fromSnapshot}: one int array instead of a hash map's node per agent, so diffing
  * 100,000 agents allocates little and misses the cache less. Of two entries with one id the later
  * wins; the earlier is marked superseded. Used by one thread, once.
  */

@@ -373,7 +373,7 @@ class PersistentViewPropertyTest {
     Availability availability =
         seed % 2 == 0 ? Availability.preferIdle() : Availability.reference();
     AgentView empty = AgentView.empty(availability);
-    List<AgentChange> first = empty.changesFromSnapshot(inserted);
+    List<AgentChange> first = AgentChanges.fromSnapshot(empty, inserted);
     AgentView bulkView = empty.changedBy(1, Instant.EPOCH, first);
     AgentView stepView = oneChangeAtATime(empty, first);
     assertSameView(bulkView, stepView, random);
@@ -390,11 +390,11 @@ class PersistentViewPropertyTest {
     for (int i = 0; i < count / 5; i++) {
       second.add(Agents.idle("joined-" + random.nextInt(count)));
     }
-    List<AgentChange> changes = bulkView.changesFromSnapshot(second);
+    List<AgentChange> changes = AgentChanges.fromSnapshot(bulkView, second);
     assertThat(changes.size()).isGreaterThan(Math.max(64, bulkView.size() / 4));
     assertSameView(
         bulkView.changedBy(2, Instant.EPOCH, changes),
-        oneChangeAtATime(stepView, stepView.changesFromSnapshot(second)),
+        oneChangeAtATime(stepView, AgentChanges.fromSnapshot(stepView, second)),
         random);
   }
 
