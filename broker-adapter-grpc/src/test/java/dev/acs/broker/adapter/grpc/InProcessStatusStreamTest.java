@@ -163,12 +163,7 @@ class InProcessStatusStreamTest {
 
   @Test
   void probe_reconcilesTheRegistry_whenTheStreamMissedAChange() throws Exception {
-    central
-        .adapter(
-            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(100), Duration.ofMillis(100)))
-        .statusSource()
-        .subscribe(central.feed);
-    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
+    subscribeAndTakeSnapshot(Duration.ofMillis(100), Duration.ofMillis(100));
 
     central.fake.setAgents(List.of(agent("a9", "idle")));
     // The stream has been quiet for an interval: the next check probes.
@@ -189,12 +184,7 @@ class InProcessStatusStreamTest {
     // Held from the start, so no probe answer is taken in before the one the test holds; the
     // deadline leaves the test time to answer it late.
     central.fake.holdProbes(true);
-    central
-        .adapter(
-            InProcessCentral.SETTINGS.withLiveness(Duration.ofSeconds(3), Duration.ofSeconds(3)))
-        .statusSource()
-        .subscribe(central.feed);
-    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
+    subscribeAndTakeSnapshot(Duration.ofSeconds(3), Duration.ofSeconds(3));
     central.clock.advance(Duration.ofSeconds(3));
     FakeCentralServer.HeldProbe probe =
         await("a probe")
@@ -219,12 +209,7 @@ class InProcessStatusStreamTest {
 
   @Test
   void aStreamThatDeliveredWithinTheInterval_isNotProbed_untilItIsQuietForOne() {
-    central
-        .adapter(
-            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(100), Duration.ofMillis(100)))
-        .statusSource()
-        .subscribe(central.feed);
-    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
+    subscribeAndTakeSnapshot(Duration.ofMillis(100), Duration.ofMillis(100));
 
     // A busy stream: by the clock it delivers every half interval, so no check finds it quiet.
     for (int delta = 0; delta < 6; delta++) {
@@ -254,12 +239,7 @@ class InProcessStatusStreamTest {
   @Test
   void probesThatTimeOut_whileTheStreamDelivers_doNotCount_butASilentStreamIsStillFound()
       throws Exception {
-    central
-        .adapter(
-            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(300), Duration.ofMillis(300)))
-        .statusSource()
-        .subscribe(central.feed);
-    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
+    subscribeAndTakeSnapshot(Duration.ofMillis(300), Duration.ofMillis(300));
     central.fake.probesHang(true);
 
     // Each probe goes out after an interval of quiet, and times out while the stream delivers.
@@ -284,12 +264,7 @@ class InProcessStatusStreamTest {
 
   @Test
   void probesThatHangTwice_replaceTheChannel_andResubscribe() throws Exception {
-    central
-        .adapter(
-            InProcessCentral.SETTINGS.withLiveness(Duration.ofMillis(100), Duration.ofMillis(50)))
-        .statusSource()
-        .subscribe(central.feed);
-    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
+    subscribeAndTakeSnapshot(Duration.ofMillis(100), Duration.ofMillis(50));
     central.fake.probesHang(true);
     central.clock.advance(Duration.ofMillis(100));
 
@@ -382,5 +357,14 @@ class InProcessStatusStreamTest {
     assertThatThrownBy(() -> central.adapter().statusSource().subscribe(new RegistryFeed()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("one subscriber");
+  }
+
+  /** Subscribes with this probe interval and deadline and takes the first snapshot in. */
+  private void subscribeAndTakeSnapshot(Duration livenessInterval, Duration probeDeadline) {
+    central
+        .adapter(InProcessCentral.SETTINGS.withLiveness(livenessInterval, probeDeadline))
+        .statusSource()
+        .subscribe(central.feed);
+    await("snapshot").until(central.feed.updates::poll, Objects::nonNull);
   }
 }
